@@ -1,0 +1,26 @@
+#pragma once
+/// The one place that names tapegrad's array type.
+///
+/// Values and gradients are dynamic-rank xtensor arrays of double, row-major and contiguous,
+/// so every matrix can go to BLAS as it is.
+
+#include <string>
+
+#include <xtensor/xarray.hpp>
+
+namespace tapegrad {
+
+using Array = xt::xarray<double>;
+using Shape = Array::shape_type;
+
+/// "[3, 2]" for a 3 x 2 array, "[]" for a scalar; used in every error message.
+std::string shape_string(const Shape& shape);
+inline std::string shape_string(const Array& a) { return shape_string(a.shape()); }
+
+/// True when two shapes hold the same extents (they may be of different container types).
+template <class S1, class S2>
+bool shapes_equal(const S1& a, const S2& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
+
+}  // namespace tapegrad

@@ -1,0 +1,104 @@
+#pragma once
+/// Node: one recorded op application on a Tape, the single virtual base of the engine.
+/// OpNode<Op, N> adapts any op struct with N inputs to it.
+///
+/// The op contract (see the README, "Adding a layer"): an op is a plain struct with
+///     static constexpr const char* name;
+///     void forward(const Inputs<N>& in, Array& out);
+///         computes the output from the input values; `out` may hold the previous step's
+///         buffer (resize it; it keeps its memory when the shape is unchanged)
+///     void backward(const Inputs<N>& in, const Array& out, const Array& grad_out,
+///                   GradTargets<N>& grad);
+///         given dL/d(out), writes dL/d(in[i]) into grad[i] for every grad[i].wanted()
+/// Members of the op are its configuration (e.g. target classes) and whatever small state
+/// forward saves for backward. The engine owns inputs, output and gradients, checks each
+/// gradient's shape and accumulates.
+
+#include <array>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/grad_target.hpp"
+#include "engine/inputs.hpp"
+#include "engine/tensor.hpp"
+
+namespace tapegrad {
+
+class Node {
+public:
+    virtual ~Node() = default;
+    virtual const char* op_name() const = 0;
+    virtual void forward() = 0;
+    /// Propagates output().grad() to the inputs that require a gradient.
+    virtual void backward() = 0;
+
+    const std::vector<Tensor>& inputs() const { return inputs_; }
+    const Tensor& output() const { return output_; }
+
+protected:
+    friend class Tape;
+    std::vector<Tensor> inputs_;
+    Tensor output_;
+};
+
+template <class Op, std::size_t N>
+class OpNode final : public Node {
+public:
+    Op op;
+
+    const char* op_name() const override { return Op::name; }
+
+    void forward() override {
+        TensorData& out = output_.data();
+        op.forward(input_values(), out.value);
+    }
+
+    void backward() override {
+        TensorData& out = output_.data();
+        GradTargets<N> grad;
+        for (std::size_t i = 0; i < N; ++i) {
+            TensorData& in = inputs_[i].data();
+            if (!in.requires_grad) continue;
+            if (in.grad_is_zero) {
+                in.grad.resize(in.value.shape());  // keeps its memory when the shape is unchanged
+                if (used_twice(i)) {
+                    // The same tensor is input twice (e.g. Mul(x, x)): both contributions must
+                    // add, in whatever order the op writes them, so start from explicit zeros.
+                    in.grad.fill(0.0);
+                    in.grad_is_zero = false;
+                }
+            }
+            const double beta = in.grad_is_zero ? 0.0 : 1.0;
+            grad[i] = GradTarget(Op::name, i, &in.grad, 1.0, beta);
+        }
+        op.backward(input_values(), out.value, out.grad, grad);
+        for (std::size_t i = 0; i < N; ++i) {
+            if (!grad[i].wanted()) continue;
+            TensorData& in = inputs_[i].data();
+            if (!grad[i].written()) {
+                throw std::logic_error(std::string(Op::name) +
+                                       "::backward did not write the gradient for input " +
+                                       std::to_string(i) + " of shape " +
+                                       shape_string(in.value));
+            }
+            grad[i].check_shape(in.grad.shape());  // an op must not resize the target
+            in.grad_is_zero = false;
+        }
+    }
+
+private:
+    Inputs<N> input_values() const {
+        std::array<const Array*, N> values{};
+        for (std::size_t i = 0; i < N; ++i) values[i] = &inputs_[i].data().value;
+        return Inputs<N>(values);
+    }
+    bool used_twice(std::size_t i) const {
+        for (std::size_t j = 0; j < N; ++j)
+            if (j != i && inputs_[j].same_as(inputs_[i])) return true;
+        return false;
+    }
+};
+
+}  // namespace tapegrad

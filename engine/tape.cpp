@@ -1,0 +1,55 @@
+#include "engine/tape.hpp"
+
+namespace tapegrad {
+
+void Tape::backward(const Tensor& loss) {
+    if (!loss.defined()) throw std::invalid_argument("backward: the loss is an empty Tensor");
+    if (loss.value().size() != 1) {
+        throw std::invalid_argument("backward: the loss must be a scalar, got shape " +
+                                    shape_string(loss.value()));
+    }
+    std::size_t loss_index = size_;
+    for (std::size_t i = 0; i < size_; ++i)
+        if (nodes_[i]->output_.same_as(loss)) loss_index = i;
+    if (loss_index == size_) {
+        throw std::invalid_argument(
+            "backward: the loss was not recorded on this tape (no input required a gradient, "
+            "recording was off, or it came from another tape)");
+    }
+
+    // Gradients of op outputs are per pass: forget the previous pass's.
+    for (std::size_t i = 0; i < size_; ++i) nodes_[i]->output_.data().grad_is_zero = true;
+
+    TensorData& seed = loss.data();
+    seed.grad.resize(seed.value.shape());
+    seed.grad.fill(1.0);  // dL/dL = 1
+    seed.grad_is_zero = false;
+
+    for (std::size_t i = loss_index + 1; i-- > 0;) {
+        Node& node = *nodes_[i];
+        if (node.output_.data().grad_is_zero) continue;  // no path from here to the loss
+        node.backward();
+    }
+}
+
+const Node& Tape::node(std::size_t i) const {
+    if (i >= size_) {
+        throw std::out_of_range("Tape::node: index " + std::to_string(i) + " but the tape holds " +
+                                std::to_string(size_) + " nodes");
+    }
+    return *nodes_[i];
+}
+
+void Tape::clear() {
+    nodes_.clear();
+    size_ = 0;
+}
+
+void Tape::rewind() {
+    // Drop the links between nodes (and to the caller's tensors) so that outputs nobody
+    // else holds can be reused by the next recording.
+    for (auto& node : nodes_) node->inputs_.clear();
+    size_ = 0;
+}
+
+}  // namespace tapegrad

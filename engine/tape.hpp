@@ -1,0 +1,113 @@
+#pragma once
+/// Tape: records op applications in execution order and runs backpropagation over them.
+///
+/// There is no global tape: every op is applied through a Tape object the caller owns.
+///
+///     Tape tape;
+///     Tensor z = tape.apply(Linear{}, x, W);                 // recorded as node 0
+///     Tensor loss = tape.apply(SoftmaxCrossEntropy{{0}}, z);  // node 1
+///     tape.backward(loss);                                   // W.grad() = dL/dW
+///
+/// Recording order is a valid evaluation order, so backward simply walks the nodes in
+/// reverse: no topological sort. A node is recorded only when one of its inputs requires a
+/// gradient and recording is on (see NoGrad).
+///
+/// backward(loss), in detail:
+///   - loss must be a scalar tensor recorded on this tape; dL/dL = 1 is written into it;
+///   - every node before it, walked in reverse, whose output received a gradient passes it to
+///     its inputs; nodes whose output did not (branches that do not lead to the loss, nodes
+///     recorded after the loss) are skipped;
+///   - a tensor reached several times (used twice) gets the sum of all contributions;
+///   - leaf tensors (parameters) accumulate across passes until zero_grad();
+///     gradients of op outputs are recomputed from scratch on every pass.
+///   A second backward on the same tape is therefore allowed and adds the same gradients to
+///   the leaves again (leaf grads double); it is what PyTorch calls retain_graph=True.
+///
+/// Reuse between training steps:
+///   clear()  forgets every node and frees its buffers.
+///   rewind() forgets the recording but keeps the nodes: the next recording that applies the
+///            same op type at the same position reuses that node's output and gradient
+///            buffers, so a training loop allocates nothing at size after its first step.
+///            An output the caller still holds a handle to is never overwritten: the node
+///            then gets a fresh output tensor.
+
+#include <cstddef>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/node.hpp"
+#include "engine/tensor.hpp"
+
+namespace tapegrad {
+
+class Tape {
+public:
+    /// Applies `op` to the input tensors, records it (when a gradient may flow) and returns
+    /// the output tensor.
+    template <class Op, class... Ts>
+    Tensor apply(Op op, const Ts&... input_tensors) {
+        constexpr std::size_t N = sizeof...(Ts);
+        std::array<Tensor, N> in{input_tensors...};
+        bool wants_grad = false;
+        for (const Tensor& t : in) {
+            if (!t.defined())
+                throw std::invalid_argument(std::string(Op::name) + ": an input is an empty Tensor");
+            wants_grad = wants_grad || t.requires_grad();
+        }
+        if (!recording_ || !wants_grad) return run_unrecorded<Op, N>(std::move(op), in);
+
+        OpNode<Op, N>& node = node_at<Op, N>(size_);
+        node.op = std::move(op);
+        node.inputs_.assign(in.begin(), in.end());
+        // Reuse the output buffer only if no one but the node holds it.
+        if (!node.output_.defined() || node.output_.use_count() > 1)
+            node.output_ = Tensor(Array(), true);
+        node.output_.data().grad_is_zero = true;
+        node.forward();  // may throw std::invalid_argument: then nothing is recorded
+        ++size_;
+        return node.output_;
+    }
+
+    void backward(const Tensor& loss);
+
+    /// Number of recorded nodes and access to them (for printing and tests).
+    std::size_t size() const { return size_; }
+    const Node& node(std::size_t i) const;
+
+    void clear();
+    void rewind();
+
+    bool recording() const { return recording_; }
+    void set_recording(bool on) { recording_ = on; }
+
+private:
+    template <class Op, std::size_t N>
+    Tensor run_unrecorded(Op op, const std::array<Tensor, N>& in) {
+        OpNode<Op, N> node;
+        node.op = std::move(op);
+        node.inputs_.assign(in.begin(), in.end());
+        node.output_ = Tensor(Array(), false);
+        node.forward();
+        return node.output_;
+    }
+
+    template <class Op, std::size_t N>
+    OpNode<Op, N>& node_at(std::size_t position) {
+        if (position == nodes_.size()) nodes_.push_back(nullptr);
+        auto* reusable = dynamic_cast<OpNode<Op, N>*>(nodes_[position].get());
+        if (reusable) return *reusable;
+        auto fresh = std::make_unique<OpNode<Op, N>>();
+        OpNode<Op, N>& ref = *fresh;
+        nodes_[position] = std::move(fresh);
+        return ref;
+    }
+
+    std::vector<std::unique_ptr<Node>> nodes_;  // [0, size_) is the current recording
+    std::size_t size_ = 0;
+    bool recording_ = true;
+};
+
+}  // namespace tapegrad

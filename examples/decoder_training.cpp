@@ -1,0 +1,208 @@
+/// decoder_training: the notebook "Decoder-Vorhersage + Softmax & Cross-Entropy" as a program.
+///
+///   Teil 1   prediction: logits z -> softmax p -> argmax token id -> token string
+///   Teil 2   Bsp. 1 and Bsp. 2: dL/dz = p - y and dL/dW_out = (p - y) x^T, by backpropagation
+///            through a tape, beside the closed form and the slide's numbers
+///   SGD      a few real training steps on Bsp. 1: p(Frankreich) rises, the loss falls
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xsort.hpp>
+
+#include "engine/sgd.hpp"
+#include "engine/tape.hpp"
+#include "examples/slides.hpp"
+#include "ops/cross_entropy.hpp"
+#include "ops/linear.hpp"
+#include "ops/softmax.hpp"
+#include "ops/softmax_cross_entropy.hpp"
+
+using namespace tapegrad;
+
+namespace {
+
+double max_abs_diff(const Array& a, const Array& b) {
+    const Array diff = xt::abs(a - b);  // [V, d]
+    return xt::amax(diff)();
+}
+
+void print_matrix_row(const Array& m, std::size_t row) {
+    std::printf("[");
+    for (std::size_t j = 0; j < m.shape()[1]; ++j) std::printf("%s%8.4f", j ? ", " : "", m(row, j));
+    std::printf("]");
+}
+
+void teil1_prediction() {
+    std::printf("== Teil 1: decoder prediction ==\n");
+    std::printf("context vector h -> logits z -> softmax p -> argmax token id -> token\n");
+    std::printf("(the slide gives the logits directly: z = W_out h for some h)\n\n");
+    const std::vector<slides::VocabEntry> vocab = slides::teil1_vocab();
+    const Array z = slides::teil1_logits();  // [V]
+    const Array e = xt::exp(z);              // [V]
+    const Array p = softmax(z);              // [V]
+    std::printf("%8s | %-11s | %7s | %8s | %9s\n", "Token-ID", "Token", "Logit z", "e^z",
+                "Softmax p");
+    std::printf("---------+-------------+---------+----------+----------\n");
+    for (std::size_t i = 0; i < vocab.size(); ++i) {
+        std::printf("%8ld | %-11s | %7.4f | %8.4f | %9.4f\n", vocab[i].id, vocab[i].token.c_str(),
+                    z(i), e(i), p(i));
+    }
+    const std::size_t k = xt::argmax(p)();
+    std::printf("\nsum of e^z = %.4f; p = e^z / sum\n", xt::sum(e)());
+    std::printf("prediction (argmax): index %zu -> token id %ld -> \"%s\" (p = %.4f)\n\n", k,
+                vocab[k].id, vocab[k].token.c_str(), p(k));
+}
+
+/// dL/dW_out for one example, by a backward pass through a tape.
+/// three_node = true:  Linear -> Softmax -> CrossEntropy (the card's graph)
+/// three_node = false: Linear -> SoftmaxCrossEntropy (fused, the default for training)
+struct TapeResult {
+    Array grad_z;  // [V]
+    Array grad_W;  // [V, d]
+    double loss;
+};
+TapeResult backprop(const slides::Example& ex, bool three_node) {
+    Tape tape;
+    Tensor x(ex.x, false, "x");
+    Tensor W = Tensor::parameter(slides::w_out_from_logits(ex.z, ex.x), "W_out");
+    Tensor z = linear(tape, x, W);
+    Tensor loss = three_node ? cross_entropy(tape, softmax(tape, z), {ex.target})
+                             : softmax_cross_entropy(tape, z, {ex.target});
+    // Let z keep its gradient so we can show dL/dz = p - y: it is an op output, so its
+    // gradient is written during backward like a parameter's.
+    tape.backward(loss);
+    return {z.grad(), W.grad(), loss.value()()};
+}
+
+void teil2_example(const slides::Example& ex) {
+    const std::size_t V = ex.z.size();
+    std::printf("== Teil 2, %s: %zu classes, target class %zu (%s) ==\n", ex.name.c_str(), V,
+                ex.target + 1, ex.classes[ex.target].c_str());
+    const Array W = slides::w_out_from_logits(ex.z, ex.x);  // [V, d]
+    double xx = 0.0;
+    for (double v : ex.x) xx += v * v;
+    std::printf("x = [");
+    for (std::size_t j = 0; j < ex.x.size(); ++j) std::printf("%s%g", j ? ", " : "", ex.x(j));
+    std::printf("];  W_out = z x^T / (x^T x) with x^T x = %g, so that W_out x = z exactly\n\n",
+                xx);
+
+    const Array p = softmax(ex.z);                        // [V]
+    const Array y = slides::one_hot(ex.target, V);        // [V]
+    const Array p_minus_y = p - y;                        // [V]
+    std::printf("%-24s | %7s | %7s | %3s | %8s\n", "class", "z", "p", "y", "p - y");
+    std::printf("-------------------------+---------+---------+-----+---------\n");
+    for (std::size_t i = 0; i < V; ++i) {
+        const std::string label = "Klasse " + std::to_string(i + 1) + " (" + ex.classes[i] + ")";
+        std::printf("%-24s | %7.4f | %7.4f | %3.0f | %8.4f\n", label.c_str(), ex.z(i), p(i), y(i),
+                    p_minus_y(i));
+    }
+    const double loss = -std::log(p(ex.target));
+    std::printf("\nloss L = -log p(%s) = -log %.4f = %.4f   (slide: %.3f)\n",
+                ex.classes[ex.target].c_str(), p(ex.target), loss, ex.slide_loss);
+
+    const TapeResult three = backprop(ex, true);
+    const TapeResult fused = backprop(ex, false);
+    std::printf("loss on the tape: three-node %.17g, fused %.17g\n", three.loss, fused.loss);
+    std::printf("dL/dz from backward: three-node [");
+    for (std::size_t i = 0; i < V; ++i) std::printf("%s%.4f", i ? ", " : "", three.grad_z(i));
+    std::printf("], fused [");
+    for (std::size_t i = 0; i < V; ++i) std::printf("%s%.4f", i ? ", " : "", fused.grad_z(i));
+    std::printf("]  = p - y\n\n");
+
+    Array closed_form = xt::zeros<double>({V, ex.x.size()});  // (p - y) x^T   [V, d]
+    for (std::size_t i = 0; i < V; ++i)
+        for (std::size_t j = 0; j < ex.x.size(); ++j) closed_form(i, j) = p_minus_y(i) * ex.x(j);
+
+    std::printf("dL/dW_out, row by row:\n");
+    const char* names[] = {"tape: Linear -> Softmax -> CrossEntropy", "tape: Linear -> SoftmaxCrossEntropy (fused)",
+                           "closed form (p - y) x^T", "slide"};
+    const Array* mats[] = {&three.grad_W, &fused.grad_W, &closed_form, &ex.slide_grad_W};
+    for (int m = 0; m < 4; ++m) {
+        std::printf("  %s\n", names[m]);
+        for (std::size_t i = 0; i < V; ++i) {
+            std::printf("    Klasse %zu ", i + 1);
+            print_matrix_row(*mats[m], i);
+            std::printf("\n");
+        }
+    }
+    std::printf("max |difference|:\n");
+    std::printf("  three-node tape vs closed form  %.3g\n", max_abs_diff(three.grad_W, closed_form));
+    std::printf("  fused tape      vs closed form  %.3g\n", max_abs_diff(fused.grad_W, closed_form));
+    std::printf("  three-node vs fused             %.3g\n", max_abs_diff(three.grad_W, fused.grad_W));
+    std::printf("  closed form     vs slide        %.3g\n", max_abs_diff(closed_form, ex.slide_grad_W));
+    // The slide computed its matrix from p rounded to a few decimals, not from the exact p:
+    // redo its arithmetic to show that this, and nothing else, explains the gap.
+    Array from_slide_p = xt::zeros<double>({V, ex.x.size()});  // (p_slide - y) x^T   [V, d]
+    for (std::size_t i = 0; i < V; ++i)
+        for (std::size_t j = 0; j < ex.x.size(); ++j)
+            from_slide_p(i, j) = (ex.slide_p(i) - y(i)) * ex.x(j);
+    std::printf("  (p_slide - y) x^T vs slide      %.3g\n",
+                max_abs_diff(from_slide_p, ex.slide_grad_W));
+    std::printf(
+        "The slide rounded p to %d decimals (max |p - p_slide| = %.3g) before multiplying by x,\n"
+        "so its matrix differs from the exact gradient by up to that error times max |x_j| = %g,\n"
+        "plus its own rounding to 4 decimals. With the slide's p its matrix is reproduced exactly.\n",
+        ex.slide_p_decimals, max_abs_diff(p, ex.slide_p), xt::amax(xt::abs(ex.x))());
+    std::printf("\n");
+}
+
+void sgd_demo(const slides::Example& ex, int steps, double lr) {
+    std::printf("== SGD on %s: W_out <- W_out - lr * dL/dW_out, lr = %g, %d steps ==\n",
+                ex.name.c_str(), lr, steps);
+    std::printf("each step: forward (Linear -> SoftmaxCrossEntropy), backward, update, on a tape\n\n");
+    Tensor x(ex.x, false, "x");
+    Tensor W = Tensor::parameter(slides::w_out_from_logits(ex.z, ex.x), "W_out");
+    SGD sgd({W}, lr);
+    Tape tape;
+    const std::string p_label = "p(" + ex.classes[ex.target] + ")";
+    std::printf("%4s | %8s | %14s\n", "step", "loss", p_label.c_str());
+    std::printf("-----+----------+---------------\n");
+    for (int step = 0;; ++step) {
+        tape.rewind();
+        Tensor z = linear(tape, x, W);
+        Tensor loss = softmax_cross_entropy(tape, z, {ex.target});
+        const Array p = softmax(z.value());  // [V]
+        std::printf("%4d | %8.4f | %14.4f\n", step, loss.value()(), p(ex.target));
+        if (step == steps) break;
+        sgd.zero_grad();
+        tape.backward(loss);
+        sgd.step();
+    }
+    std::printf("\nThe loss falls because -log p falls as p(%s) rises (the notebook's target: 0.85).\n",
+                ex.classes[ex.target].c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"decoder_training: the decoder notebook (prediction, Bsp. 1, Bsp. 2, SGD) on a tape"};
+    int steps = 5;
+    double lr = 0.5;
+    app.add_option("--steps", steps, "SGD steps on Bsp. 1")->capture_default_str()->check(CLI::NonNegativeNumber);
+    app.add_option("--lr", lr, "SGD learning rate")->capture_default_str()->check(CLI::NonNegativeNumber);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "decoder_training: " << e.what() << "\n";
+        return 2;
+    }
+    try {
+        std::printf("tapegrad walkthrough: how a decoder predicts a token and learns W_out\n\n");
+        teil1_prediction();
+        teil2_example(slides::bsp1());
+        teil2_example(slides::bsp2());
+        sgd_demo(slides::bsp1(), steps, lr);
+    } catch (const std::exception& e) {
+        std::cerr << "decoder_training: " << e.what() << "\n";
+        return 2;
+    }
+    return 0;
+}

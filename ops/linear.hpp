@@ -1,0 +1,41 @@
+#pragma once
+/// Linear: the decoder's output layer, logits from a context vector.
+///
+///   forward:   z = x W^T + b
+///              x [B, d] (or one input [d]),  W [V, d],  b [V] (optional),  z [B, V] (or [V])
+///   backward:  dL/dx = dL/dz W              [B, d]
+///              dL/dW = (dL/dz)^T x          [V, d]
+///              dL/db = sum over rows of dL/dz   [V]
+///
+/// For a single input and softmax + cross-entropy on top, dL/dz = p - y, so
+/// dL/dW = (p - y) x^T: the slide's formula for the update of W_out.
+/// Each product is one BLAS call on the stored data (transposes are flags, not copies) that
+/// writes straight into the engine's gradient buffer, accumulating when it must (beta = 1).
+///
+/// Apply with two inputs (x, W) for no bias or three (x, W, b).
+
+#include "engine/grad_target.hpp"
+#include "engine/inputs.hpp"
+#include "engine/tape.hpp"
+
+namespace tapegrad {
+
+struct Linear {
+    static constexpr const char* name = "Linear";
+
+    void forward(const Inputs<2>& in, Array& z);
+    void forward(const Inputs<3>& in, Array& z);
+    void backward(const Inputs<2>& in, const Array& z, const Array& grad_z, GradTargets<2>& grad);
+    void backward(const Inputs<3>& in, const Array& z, const Array& grad_z, GradTargets<3>& grad);
+};
+
+/// z = x W^T
+inline Tensor linear(Tape& tape, const Tensor& x, const Tensor& W) {
+    return tape.apply(Linear{}, x, W);
+}
+/// z = x W^T + b
+inline Tensor linear(Tape& tape, const Tensor& x, const Tensor& W, const Tensor& b) {
+    return tape.apply(Linear{}, x, W, b);
+}
+
+}  // namespace tapegrad

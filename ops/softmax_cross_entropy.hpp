@@ -1,0 +1,40 @@
+#pragma once
+/// SoftmaxCrossEntropy: softmax and cross-entropy fused, from logits. The default loss for
+/// training.
+///
+///   forward:   L = (1/B) sum_r ( log sum_j e^(z[r, j]) - z[r, t_r] )
+///                = -(1/B) sum_r log p[r, t_r]          with p = softmax(z)
+///              z [B, V] (or [V], B = 1),  L scalar
+///   backward:  dL/dz = (p - y) / B                     [B, V]   (y = one-hot of the targets)
+///              (times the incoming dL/dL, which is 1 when L is the loss)
+///
+/// Same numbers as Softmax followed by CrossEntropy, computed without ever forming log p
+/// from a rounded p: log sum_j e^z_j = m + log sum_j e^(z_j - m) with m the row maximum, so
+/// logits of +-1000 give a finite, exact loss and gradient where p itself underflows to 0.
+/// The backward is the slide's dL/dz = p - y directly, no Jacobian needed; p is recomputed
+/// from z there rather than kept, so the node holds no array beyond its inputs.
+
+#include <cstddef>
+#include <vector>
+
+#include "engine/grad_target.hpp"
+#include "engine/inputs.hpp"
+#include "engine/tape.hpp"
+
+namespace tapegrad {
+
+struct SoftmaxCrossEntropy {
+    static constexpr const char* name = "SoftmaxCrossEntropy";
+    std::vector<std::size_t> targets;  // one class index per row, 0-based
+
+    void forward(const Inputs<1>& in, Array& loss);
+    void backward(const Inputs<1>& in, const Array& loss, const Array& grad_loss,
+                  GradTargets<1>& grad);
+};
+
+inline Tensor softmax_cross_entropy(Tape& tape, const Tensor& z,
+                                    std::vector<std::size_t> targets) {
+    return tape.apply(SoftmaxCrossEntropy{std::move(targets)}, z);
+}
+
+}  // namespace tapegrad
