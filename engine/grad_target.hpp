@@ -53,6 +53,10 @@ public:
     double alpha() const { return alpha_; }
     double beta() const { return beta_; }
     void mark_written() { written_ = true; }
+    /// True when the target is plain dest <- g (alpha = 1, beta = 0): an op may then write g
+    /// element by element straight into dest() (and call mark_written()) instead of building
+    /// g in a temporary of the input's size for set().
+    bool overwrites() const { return alpha_ == 1.0 && beta_ == 0.0; }
     bool written() const { return written_; }
 
     /// Throws std::logic_error when `shape` differs from the input's shape.

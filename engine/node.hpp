@@ -13,11 +13,19 @@
 /// Members of the op are its configuration (e.g. target classes) and whatever small state
 /// forward saves for backward. The engine owns inputs, output and gradients, checks each
 /// gradient's shape and accumulates.
+///
+/// Optional, for a fused optimizer step (see Tape::backward_with_updates):
+///     static constexpr bool in_place_update_safe(std::size_t i);
+///         true when backward reads input i for the last time before it writes grad[i], so
+///         the engine may point grad[i] at input i's own value (value <- value + alpha * g).
+///         Ops without it never get such a target.
 
 #include <array>
 #include <cstddef>
 #include <stdexcept>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "engine/grad_target.hpp"
@@ -33,6 +41,8 @@ public:
     virtual void forward() = 0;
     /// Propagates output().grad() to the inputs that require a gradient.
     virtual void backward() = 0;
+    /// The op's in_place_update_safe(i), false when the op does not declare it.
+    virtual bool in_place_update_safe(std::size_t i) const = 0;
 
     const std::vector<Tensor>& inputs() const { return inputs_; }
     const Tensor& output() const { return output_; }
@@ -41,7 +51,19 @@ protected:
     friend class Tape;
     std::vector<Tensor> inputs_;
     Tensor output_;
+    // Set by the Tape for one backward pass only (empty otherwise): when in_place_alpha_[i]
+    // holds a value, input i's gradient g is not stored but applied to the input itself,
+    // value <- value + alpha * g (an optimizer step fused into backward).
+    std::vector<std::optional<double>> in_place_alpha_;
 };
+
+namespace detail {
+template <class Op, class = void>
+struct declares_in_place_update : std::false_type {};
+template <class Op>
+struct declares_in_place_update<Op, std::void_t<decltype(Op::in_place_update_safe(std::size_t{}))>>
+    : std::true_type {};
+}  // namespace detail
 
 template <class Op, std::size_t N>
 class OpNode final : public Node {
@@ -61,6 +83,10 @@ public:
         for (std::size_t i = 0; i < N; ++i) {
             TensorData& in = inputs_[i].data();
             if (!in.requires_grad) continue;
+            if (updates_in_place(i)) {  // the fused step: the gradient goes into the value
+                grad[i] = GradTarget(Op::name, i, &in.value, *in_place_alpha_[i], 1.0);
+                continue;
+            }
             if (in.grad_is_zero) {
                 in.grad.resize(in.value.shape());  // keeps its memory when the shape is unchanged
                 if (used_twice(i)) {
@@ -83,8 +109,17 @@ public:
                                        std::to_string(i) + " of shape " +
                                        shape_string(in.value));
             }
+            if (updates_in_place(i)) continue;      // no gradient stored: it is in the value
             grad[i].check_shape(in.grad.shape());  // an op must not resize the target
             in.grad_is_zero = false;
+        }
+    }
+
+    bool in_place_update_safe(std::size_t i) const override {
+        if constexpr (detail::declares_in_place_update<Op>::value) {
+            return Op::in_place_update_safe(i);
+        } else {
+            return false;
         }
     }
 
@@ -93,6 +128,9 @@ private:
         std::array<const Array*, N> values{};
         for (std::size_t i = 0; i < N; ++i) values[i] = &inputs_[i].data().value;
         return Inputs<N>(values);
+    }
+    bool updates_in_place(std::size_t i) const {
+        return i < in_place_alpha_.size() && in_place_alpha_[i].has_value();
     }
     bool used_twice(std::size_t i) const {
         for (std::size_t j = 0; j < N; ++j)

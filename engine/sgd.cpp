@@ -34,6 +34,17 @@ void SGD::step() {
     }
 }
 
+void SGD::step_during_backward(Tape& tape, const Tensor& loss) {
+    updates_.clear();
+    for (const Tensor& p : parameters_) updates_.push_back({p, -lr_});
+    const std::vector<bool> handled = tape.backward_with_updates(loss, updates_);
+    for (std::size_t i = 0; i < parameters_.size(); ++i) {
+        Tensor& p = parameters_[i];
+        if (!handled[i] && p.has_grad()) xt::noalias(p.value()) -= lr_ * p.grad();
+    }
+    zero_grad();
+}
+
 void SGD::zero_grad() {
     for (Tensor& p : parameters_) p.zero_grad();
 }

@@ -2,21 +2,30 @@
 
 namespace tapegrad {
 
-void Tape::backward(const Tensor& loss) {
+namespace {
+constexpr std::size_t npos = static_cast<std::size_t>(-1);
+}  // namespace
+
+std::size_t Tape::loss_index(const Tensor& loss) const {
     if (!loss.defined()) throw std::invalid_argument("backward: the loss is an empty Tensor");
     if (loss.value().size() != 1) {
         throw std::invalid_argument("backward: the loss must be a scalar, got shape " +
                                     shape_string(loss.value()));
     }
-    std::size_t loss_index = size_;
+    std::size_t index = size_;
     for (std::size_t i = 0; i < size_; ++i)
-        if (nodes_[i]->output_.same_as(loss)) loss_index = i;
-    if (loss_index == size_) {
+        if (nodes_[i]->output_.same_as(loss)) index = i;
+    if (index == size_) {
         throw std::invalid_argument(
             "backward: the loss was not recorded on this tape (no input required a gradient, "
             "recording was off, or it came from another tape)");
     }
+    return index;
+}
 
+void Tape::backward(const Tensor& loss) { backward_from(loss, loss_index(loss)); }
+
+void Tape::backward_from(const Tensor& loss, std::size_t loss_index) {
     // Gradients of op outputs are per pass: forget the previous pass's.
     for (std::size_t i = 0; i < size_; ++i) nodes_[i]->output_.data().grad_is_zero = true;
 
@@ -30,6 +39,54 @@ void Tape::backward(const Tensor& loss) {
         if (node.output_.data().grad_is_zero) continue;  // no path from here to the loss
         node.backward();
     }
+}
+
+bool Tape::may_update_in_place(const Tensor& t, std::size_t loss_index, std::size_t& node_index,
+                               std::size_t& slot) const {
+    if (!t.defined() || !t.requires_grad() || t.has_grad()) return false;
+    std::size_t uses = 0;
+    for (std::size_t i = 0; i <= loss_index; ++i) {
+        const Node& node = *nodes_[i];
+        if (node.output_.same_as(t)) return false;  // not a leaf
+        for (std::size_t k = 0; k < node.inputs_.size(); ++k) {
+            if (!node.inputs_[k].same_as(t)) continue;
+            ++uses;
+            node_index = i;
+            slot = k;
+        }
+    }
+    if (uses == 0) return true;  // no node reads it: no gradient will reach it, nothing to do
+    return uses == 1 && nodes_[node_index]->in_place_update_safe(slot);
+}
+
+std::vector<bool> Tape::backward_with_updates(const Tensor& loss,
+                                              const std::vector<InPlaceUpdate>& updates) {
+    const std::size_t last = loss_index(loss);
+    std::vector<bool> handled(updates.size(), false);
+    std::vector<std::size_t> marked;  // nodes whose in_place_alpha_ must be cleared again
+    for (std::size_t u = 0; u < updates.size(); ++u) {
+        bool listed_twice = false;
+        for (std::size_t v = 0; v < updates.size(); ++v)
+            listed_twice = listed_twice || (v != u && updates[v].tensor.same_as(updates[u].tensor));
+        std::size_t node_index = 0;
+        std::size_t slot = npos;
+        if (listed_twice || !may_update_in_place(updates[u].tensor, last, node_index, slot))
+            continue;
+        handled[u] = true;
+        if (slot == npos) continue;  // used by no node
+        Node& node = *nodes_[node_index];
+        node.in_place_alpha_.resize(node.inputs_.size());
+        node.in_place_alpha_[slot] = updates[u].alpha;
+        marked.push_back(node_index);
+    }
+    try {
+        backward_from(loss, last);
+    } catch (...) {
+        for (std::size_t i : marked) nodes_[i]->in_place_alpha_.clear();
+        throw;
+    }
+    for (std::size_t i : marked) nodes_[i]->in_place_alpha_.clear();
+    return handled;
 }
 
 const Node& Tape::node(std::size_t i) const {

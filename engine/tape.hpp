@@ -23,6 +23,23 @@
 ///   A second backward on the same tape is therefore allowed and adds the same gradients to
 ///   the leaves again (leaf grads double); it is what PyTorch calls retain_graph=True.
 ///
+/// backward_with_updates(loss, updates): the same pass, fused with an optimizer step.
+///   Each update names a leaf tensor t and a factor alpha. Where it is safe, t's gradient g is
+///   not stored at all: the op that computes it writes value <- value + alpha * g straight
+///   into t (SGD: alpha = -lr; Linear hands this to its dW GEMM as alpha = -lr, beta = 1, so
+///   the update costs no pass over W and no dW buffer). It is safe when all of these hold,
+///   and the update falls back to the normal path (g accumulates into t.grad()) otherwise:
+///     - t is a leaf (no recorded node produced it) with no gradient pending (!has_grad());
+///     - t is an input of exactly one node up to the loss, in one input slot, so no other
+///       node still to be processed in this pass reads t's value;
+///     - that node's op declares in_place_update_safe(slot): its backward reads the input for
+///       the last time before writing its gradient (Linear: dL/dx = dL/dz W is computed
+///       before W is overwritten);
+///     - t appears once in `updates`.
+///   Returns, per update, true when it was handled in the pass (applied, or no gradient
+///   reached t) and false when t got its gradient in grad() as usual and the caller still has
+///   to apply it. SGD::step_during_backward is the user-facing form.
+///
 /// Reuse between training steps:
 ///   clear()  forgets every node and frees its buffers.
 ///   rewind() forgets the recording but keeps the nodes: the next recording that applies the
@@ -73,6 +90,15 @@ public:
 
     void backward(const Tensor& loss);
 
+    /// A leaf to update during backward instead of storing its gradient:
+    ///     value <- value + alpha * dL/d(value)
+    struct InPlaceUpdate {
+        Tensor tensor;
+        double alpha;
+    };
+    std::vector<bool> backward_with_updates(const Tensor& loss,
+                                            const std::vector<InPlaceUpdate>& updates);
+
     /// Number of recorded nodes and access to them (for printing and tests).
     std::size_t size() const { return size_; }
     const Node& node(std::size_t i) const;
@@ -84,6 +110,11 @@ public:
     void set_recording(bool on) { recording_ = on; }
 
 private:
+    std::size_t loss_index(const Tensor& loss) const;
+    void backward_from(const Tensor& loss, std::size_t loss_index);
+    bool may_update_in_place(const Tensor& t, std::size_t loss_index, std::size_t& node_index,
+                             std::size_t& slot) const;
+
     template <class Op, std::size_t N>
     Tensor run_unrecorded(Op op, const std::array<Tensor, N>& in) {
         OpNode<Op, N> node;

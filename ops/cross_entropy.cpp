@@ -48,12 +48,21 @@ void CrossEntropy::backward(const Inputs<1>& in, const Array&, const Array& grad
     const std::size_t V = p.shape()[p.dimension() - 1];
     const std::size_t B = targets.size();
     const double scale = grad_loss() / static_cast<double>(B);
-    Array grad_p = xt::zeros<double>(p.shape());  // [B, V] or [V]
-    for (std::size_t r = 0; r < B; ++r) {
-        const std::size_t t = r * V + targets[r];
-        grad_p.data()[t] = -scale / p.data()[t];
+    auto write_grad_p = [&](Array& grad_p) {
+        grad_p.fill(0.0);
+        for (std::size_t r = 0; r < B; ++r) {
+            const std::size_t t = r * V + targets[r];
+            grad_p.data()[t] = -scale / p.data()[t];
+        }
+    };
+    if (grad[0].overwrites()) {  // the usual case: straight into the engine's buffer
+        write_grad_p(grad[0].dest());
+        grad[0].mark_written();
+    } else {  // p also feeds another node: build dL/dp, then let the target add it
+        Array grad_p(p.shape());  // [B, V] or [V]
+        write_grad_p(grad_p);
+        grad[0].set(grad_p);
     }
-    grad[0].set(grad_p);
 }
 
 }  // namespace tapegrad

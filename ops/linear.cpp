@@ -45,6 +45,8 @@ void forward_impl(const Array& x, const Array& W, const Array* b, Array& z) {
 
 void backward_impl(const Array& x, const Array& W, const Array& grad_z, GradTarget& grad_x,
                    GradTarget& grad_W, GradTarget* grad_b) {
+    // Order matters: dL/dx reads W, so it comes first; the dL/dW target may be W itself (a
+    // fused optimizer step, see Linear::in_place_update_safe).
     if (grad_x.wanted()) {  // dL/dx = dL/dz W            [B, d]
         gemm(grad_z, false, W, false, grad_x.dest(), grad_x.alpha(), grad_x.beta());
         grad_x.mark_written();

@@ -22,6 +22,10 @@ namespace tapegrad {
 
 struct Linear {
     static constexpr const char* name = "Linear";
+    /// W and b may take a fused optimizer step (see Tape::backward_with_updates): backward
+    /// computes dL/dx = dL/dz W before it writes dL/dW, and never reads W or b afterwards.
+    /// Not x: dL/dW = (dL/dz)^T x reads x after dL/dx is written.
+    static constexpr bool in_place_update_safe(std::size_t input) { return input != 0; }
 
     void forward(const Inputs<2>& in, Array& z);
     void forward(const Inputs<3>& in, Array& z);

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/exp_kernels.hpp"
+
 namespace tapegrad {
 
 namespace {
@@ -27,12 +29,8 @@ void Softmax::forward(const Inputs<1>& in, Array& p) {
     for (std::size_t r = 0; r < rows; ++r) {
         const double* z_row = z.data() + r * V;
         double* p_row = p.data() + r * V;
-        const double m = *std::max_element(z_row, z_row + V);
-        double sum = 0.0;
-        for (std::size_t i = 0; i < V; ++i) {
-            p_row[i] = std::exp(z_row[i] - m);
-            sum += p_row[i];
-        }
+        const double m = row_max(z_row, V);
+        const double sum = scaled_exp(z_row, m, 1.0, p_row, V);  // p_row = e^(z - m)
         for (std::size_t i = 0; i < V; ++i) p_row[i] /= sum;
     }
 }
@@ -42,16 +40,24 @@ void Softmax::backward(const Inputs<1>&, const Array& p, const Array& grad_p,
     if (!grad[0].wanted()) return;
     const std::size_t V = p.shape()[p.dimension() - 1];
     const std::size_t rows = p.size() / V;
-    Array grad_z(p.shape());  // [B, V] or [V]
-    for (std::size_t r = 0; r < rows; ++r) {
-        const double* p_row = p.data() + r * V;
-        const double* g_row = grad_p.data() + r * V;
-        double* out = grad_z.data() + r * V;
-        double p_dot_g = 0.0;  // sum_j p_j dL/dp_j
-        for (std::size_t j = 0; j < V; ++j) p_dot_g += p_row[j] * g_row[j];
-        for (std::size_t i = 0; i < V; ++i) out[i] = p_row[i] * (g_row[i] - p_dot_g);
+    auto write_grad_z = [&](double* grad_z) {
+        for (std::size_t r = 0; r < rows; ++r) {
+            const double* p_row = p.data() + r * V;
+            const double* g_row = grad_p.data() + r * V;
+            double* out = grad_z + r * V;
+            double p_dot_g = 0.0;  // sum_j p_j dL/dp_j
+            for (std::size_t j = 0; j < V; ++j) p_dot_g += p_row[j] * g_row[j];
+            for (std::size_t i = 0; i < V; ++i) out[i] = p_row[i] * (g_row[i] - p_dot_g);
+        }
+    };
+    if (grad[0].overwrites()) {  // the usual case: straight into the engine's buffer
+        write_grad_z(grad[0].dest().data());
+        grad[0].mark_written();
+    } else {  // z also feeds another node: build dL/dz, then let the target add it
+        Array grad_z(p.shape());  // [B, V] or [V]
+        write_grad_z(grad_z.data());
+        grad[0].set(grad_z);
     }
-    grad[0].set(grad_z);
 }
 
 Array softmax(const Array& z) {

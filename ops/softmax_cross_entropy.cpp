@@ -1,34 +1,26 @@
 #include "ops/softmax_cross_entropy.hpp"
 
-#include <algorithm>
 #include <cmath>
 
+#include "engine/exp_kernels.hpp"
 #include "ops/cross_entropy.hpp"
 
 namespace tapegrad {
-
-namespace {
-
-// log sum_j e^(z_j) of one row, computed as m + log sum_j e^(z_j - m) so that no exponent
-// is positive (no overflow) and the largest term is exactly 1 (no total underflow).
-double log_sum_exp(const double* z, std::size_t V) {
-    const double m = *std::max_element(z, z + V);
-    double sum = 0.0;
-    for (std::size_t j = 0; j < V; ++j) sum += std::exp(z[j] - m);
-    return m + std::log(sum);
-}
-
-}  // namespace
 
 void SoftmaxCrossEntropy::forward(const Inputs<1>& in, Array& loss) {
     const Array& z = in[0];
     check_class_targets(name, z, targets);
     const std::size_t V = z.shape()[z.dimension() - 1];
     const std::size_t B = targets.size();
+    log_sum_exp.resize(B);
     double sum = 0.0;
     for (std::size_t r = 0; r < B; ++r) {
         const double* z_row = z.data() + r * V;
-        sum += log_sum_exp(z_row, V) - z_row[targets[r]];  // -log p[r, t_r]
+        // log sum_j e^(z_j) = m + log sum_j e^(z_j - m): no exponent is positive (no
+        // overflow) and the largest term is exactly 1 (no total underflow).
+        const double m = row_max(z_row, V);
+        log_sum_exp[r] = m + std::log(sum_exp(z_row, m, V));
+        sum += log_sum_exp[r] - z_row[targets[r]];  // -log p[r, t_r]
     }
     loss.resize(Shape{});  // scalar
     loss() = sum / static_cast<double>(B);
@@ -41,15 +33,21 @@ void SoftmaxCrossEntropy::backward(const Inputs<1>& in, const Array&, const Arra
     const std::size_t V = z.shape()[z.dimension() - 1];
     const std::size_t B = targets.size();
     const double scale = grad_loss() / static_cast<double>(B);
-    Array grad_z(z.shape());  // [B, V] or [V]
-    for (std::size_t r = 0; r < B; ++r) {
-        const double* z_row = z.data() + r * V;
-        double* g_row = grad_z.data() + r * V;
-        const double lse = log_sum_exp(z_row, V);
-        for (std::size_t j = 0; j < V; ++j) g_row[j] = scale * std::exp(z_row[j] - lse);  // p/B
-        g_row[targets[r]] -= scale;                                                      // - y/B
+    auto write_grad_z = [&](double* grad_z) {
+        for (std::size_t r = 0; r < B; ++r) {
+            double* g_row = grad_z + r * V;
+            scaled_exp(z.data() + r * V, log_sum_exp[r], scale, g_row, V);  // p / B
+            g_row[targets[r]] -= scale;                                      // - y / B
+        }
+    };
+    if (grad[0].overwrites()) {  // the usual case: straight into the engine's buffer
+        write_grad_z(grad[0].dest().data());
+        grad[0].mark_written();
+    } else {  // z also feeds another node: build dL/dz, then let the target add it
+        Array grad_z(z.shape());  // [B, V] or [V]
+        write_grad_z(grad_z.data());
+        grad[0].set(grad_z);
     }
-    grad[0].set(grad_z);
 }
 
 }  // namespace tapegrad

@@ -11,8 +11,9 @@
 /// Same numbers as Softmax followed by CrossEntropy, computed without ever forming log p
 /// from a rounded p: log sum_j e^z_j = m + log sum_j e^(z_j - m) with m the row maximum, so
 /// logits of +-1000 give a finite, exact loss and gradient where p itself underflows to 0.
-/// The backward is the slide's dL/dz = p - y directly, no Jacobian needed; p is recomputed
-/// from z there rather than kept, so the node holds no array beyond its inputs.
+/// The backward is the slide's dL/dz = p - y directly, no Jacobian needed; p = e^(z - lse) is
+/// recomputed from z there (one vectorized pass, written straight into the gradient buffer)
+/// rather than kept, so the node holds only the B row values lse = log sum_j e^(z_j).
 
 #include <cstddef>
 #include <vector>
@@ -26,6 +27,7 @@ namespace tapegrad {
 struct SoftmaxCrossEntropy {
     static constexpr const char* name = "SoftmaxCrossEntropy";
     std::vector<std::size_t> targets;  // one class index per row, 0-based
+    std::vector<double> log_sum_exp{};  // saved by forward, one per row
 
     void forward(const Inputs<1>& in, Array& loss);
     void backward(const Inputs<1>& in, const Array& loss, const Array& grad_loss,
