@@ -1,0 +1,19 @@
+#pragma once
+/// The physical limit of one training step: the three raw cblas_dgemm calls of
+///     Z = X W^T,   dW = G^T X,   dX = G W        X [B, d], W [V, d], Z and G [B, V]
+/// on the caller's buffers, and the BLAS thread count. Kept in blas_limit.cpp, the one file that
+/// includes OpenBLAS's <cblas.h> (it cannot share a translation unit with xtensor-blas).
+
+#include <cstddef>
+
+namespace tapegrad::bench {
+
+/// openblas_set_num_threads / openblas_get_num_threads.
+void set_blas_threads(int threads);
+int blas_threads();
+
+/// One call each: Z <- X W^T, dW <- G^T X, dX <- G W (all row-major, contiguous).
+void three_gemms(std::size_t B, std::size_t d, std::size_t V, const double* X, const double* W,
+                 double* Z, const double* G, double* dW, double* dX);
+
+}  // namespace tapegrad::bench

@@ -1,0 +1,186 @@
+// One training step of the decoder's output layer at decoder scale, against the BLAS limit.
+//
+//   tapegrad/B:../d:../V:../threads:../x_grad:..
+//       rewind the tape, z = x W^T (Linear), L = softmax cross-entropy (SoftmaxCrossEntropy),
+//       backward with the SGD step fused into it (SGD::step_during_backward): the whole step
+//       as a training loop runs it. x_grad:1 also computes dL/dx (x requires a gradient).
+//   tapegrad_unfused/...
+//       the same step as tape.backward(loss); sgd.step(); sgd.zero_grad(); for comparison.
+//   limit/B:../d:../V:../threads:..
+//       the three raw cblas_dgemm calls of the step on the same shapes (blas_limit.cpp).
+//
+// Counters (tapegrad benchmarks), read from /proc/self/status:
+//   peak_rss_mib      VmHWM at the end minus VmRSS before the benchmark allocated anything:
+//                     meaningful when the benchmark runs alone in its process (bench/compare
+//                     runs each configuration with its own --benchmark_filter)
+//   rss_growth_mib    VmRSS after the last step minus VmRSS after the first step (flat = 0)
+//   budget_mib        1.2 x (W + dW + x + dx + 2 B V) doubles, the memory target
+//
+// Extra flag (before Google Benchmark's own): --steps=N runs every benchmark for exactly N
+// iterations instead of Google Benchmark's automatic count (e.g. --steps=1000 to check that
+// memory stays flat).
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "bench/blas_limit.hpp"
+#include "engine/sgd.hpp"
+#include "engine/tape.hpp"
+#include "ops/linear.hpp"
+#include "ops/softmax_cross_entropy.hpp"
+
+namespace {
+
+using tapegrad::Array;
+using tapegrad::Tensor;
+
+constexpr double mib = 1024.0 * 1024.0;
+constexpr double lr = 0.1;
+
+// A field of /proc/self/status in bytes ("VmRSS", "VmHWM"); 0 where there is none.
+double proc_status_bytes(const std::string& field) {
+    std::ifstream status("/proc/self/status");
+    std::string key;
+    while (status >> key) {
+        if (key == field + ":") {
+            double kib = 0.0;
+            status >> kib;
+            return kib * 1024.0;
+        }
+        status.ignore(1 << 16, '\n');
+    }
+    return 0.0;
+}
+
+Array uniform(const tapegrad::Shape& shape, double scale, unsigned seed) {
+    std::mt19937_64 gen(seed);
+    std::uniform_real_distribution<double> dist(-scale, scale);
+    Array a(shape);
+    for (double& v : a) v = dist(gen);
+    return a;
+}
+
+std::vector<std::size_t> random_targets(std::size_t B, std::size_t V) {
+    std::mt19937_64 gen(7);
+    std::uniform_int_distribution<std::size_t> dist(0, V - 1);
+    std::vector<std::size_t> t(B);
+    for (std::size_t& v : t) v = dist(gen);
+    return t;
+}
+
+struct Size {
+    std::size_t B, d, V;
+};
+Size size_of(const benchmark::State& state) {
+    return {static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)),
+            static_cast<std::size_t>(state.range(2))};
+}
+
+void tapegrad_step(benchmark::State& state, bool fused) {
+    const Size s = size_of(state);
+    tapegrad::bench::set_blas_threads(static_cast<int>(state.range(3)));
+    const bool x_grad = state.range(4) != 0;
+    const double baseline = proc_status_bytes("VmRSS");
+
+    Tensor x(uniform({s.B, s.d}, 1.0, 1), x_grad, "x");                          // [B, d]
+    Tensor W = Tensor::parameter(uniform({s.V, s.d}, 0.05, 2), "W");              // [V, d]
+    const std::vector<std::size_t> targets = random_targets(s.B, s.V);
+    tapegrad::Tape tape;
+    tapegrad::SGD sgd({W}, lr);
+    auto step = [&] {
+        tape.rewind();
+        Tensor z = tapegrad::linear(tape, x, W);                                   // [B, V]
+        Tensor loss = tapegrad::softmax_cross_entropy(tape, z, targets);
+        if (fused) {
+            sgd.step_during_backward(tape, loss);
+        } else {
+            tape.backward(loss);
+            sgd.step();
+            sgd.zero_grad();
+        }
+        if (x_grad) x.zero_grad();
+        benchmark::DoNotOptimize(W.value().data());
+    };
+    step();  // the first step allocates the tape's buffers; every later one reuses them
+    const double rss_after_first = proc_status_bytes("VmRSS");
+    for (auto _ : state) step();
+    const double rss_after_last = proc_status_bytes("VmRSS");
+
+    const double doubles = 2.0 * s.V * s.d + 2.0 * s.B * s.d + 2.0 * s.B * s.V;
+    state.counters["peak_rss_mib"] = (proc_status_bytes("VmHWM") - baseline) / mib;
+    state.counters["rss_growth_mib"] = (rss_after_last - rss_after_first) / mib;
+    state.counters["budget_mib"] = 1.2 * doubles * sizeof(double) / mib;
+    state.counters["blas_threads"] = tapegrad::bench::blas_threads();
+}
+
+void limit(benchmark::State& state) {
+    const Size s = size_of(state);
+    tapegrad::bench::set_blas_threads(static_cast<int>(state.range(3)));
+    const Array X = uniform({s.B, s.d}, 1.0, 1);   // [B, d]
+    const Array W = uniform({s.V, s.d}, 0.05, 2);  // [V, d]
+    const Array G = uniform({s.B, s.V}, 1.0, 3);   // [B, V]
+    Array Z = xt::zeros<double>({s.B, s.V});       // [B, V]
+    Array dW = xt::zeros<double>({s.V, s.d});      // [V, d]
+    Array dX = xt::zeros<double>({s.B, s.d});      // [B, d]
+    for (auto _ : state) {
+        tapegrad::bench::three_gemms(s.B, s.d, s.V, X.data(), W.data(), Z.data(), G.data(),
+                                     dW.data(), dX.data());
+        benchmark::DoNotOptimize(dW.data());
+    }
+    state.counters["blas_threads"] = tapegrad::bench::blas_threads();
+}
+
+const std::vector<Size> sizes = {{1, 2, 3}, {8, 256, 8192}, {64, 512, 32000}, {256, 768, 32000}};
+
+void register_all(long steps) {
+    auto configure = [steps](benchmark::internal::Benchmark* b) {
+        b->Unit(benchmark::kMillisecond)->UseRealTime();
+        if (steps > 0) b->Iterations(steps);
+    };
+    for (const Size& s : sizes) {
+        for (long threads : {1, 2}) {
+            const long B = static_cast<long>(s.B), d = static_cast<long>(s.d),
+                       V = static_cast<long>(s.V);
+            for (long x_grad : {1, 0}) {
+                auto* fused = benchmark::RegisterBenchmark(
+                    "tapegrad", [](benchmark::State& st) { tapegrad_step(st, true); });
+                auto* unfused = benchmark::RegisterBenchmark(
+                    "tapegrad_unfused", [](benchmark::State& st) { tapegrad_step(st, false); });
+                for (auto* b : {fused, unfused}) {
+                    b->Args({B, d, V, threads, x_grad})->ArgNames({"B", "d", "V", "threads", "x_grad"});
+                    configure(b);
+                }
+            }
+            auto* l = benchmark::RegisterBenchmark("limit", limit);
+            l->Args({B, d, V, threads})->ArgNames({"B", "d", "V", "threads"});
+            configure(l);
+        }
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    long steps = 0;
+    std::vector<char*> args;
+    for (int i = 0; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg.rfind("--steps=", 0) == 0) {
+            steps = std::atol(arg.c_str() + 8);
+        } else {
+            args.push_back(argv[i]);
+        }
+    }
+    int count = static_cast<int>(args.size());
+    register_all(steps);
+    benchmark::Initialize(&count, args.data());
+    if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 2;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
