@@ -4,8 +4,12 @@
 
 namespace tapegrad::bench {
 
-void set_blas_threads(int threads) { openblas_set_num_threads(threads); }
-int blas_threads() { return openblas_get_num_threads(); }
+void set_blas_threads(int threads) {
+    openblas_set_num_threads(threads);
+}
+int blas_threads() {
+    return openblas_get_num_threads();
+}
 
 void three_gemms(std::size_t B, std::size_t d, std::size_t V, const double* X, const double* W,
                  double* Z, const double* G, double* dW, double* dX) {

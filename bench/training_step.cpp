@@ -87,14 +87,14 @@ void tapegrad_step(benchmark::State& state, bool fused) {
     const bool x_grad = state.range(4) != 0;
     const double baseline = proc_status_bytes("VmRSS");
 
-    Tensor x(uniform({s.B, s.d}, 1.0, 1), x_grad, "x");                          // [B, d]
-    Tensor W = Tensor::parameter(uniform({s.V, s.d}, 0.05, 2), "W");              // [V, d]
+    Tensor x(uniform({s.B, s.d}, 1.0, 1), x_grad, "x");               // [B, d]
+    Tensor W = Tensor::parameter(uniform({s.V, s.d}, 0.05, 2), "W");  // [V, d]
     const std::vector<std::size_t> targets = random_targets(s.B, s.V);
     tapegrad::Tape tape;
     tapegrad::SGD sgd({W}, lr);
     auto step = [&] {
         tape.rewind();
-        Tensor z = tapegrad::linear(tape, x, W);                                   // [B, V]
+        Tensor z = tapegrad::linear(tape, x, W);  // [B, V]
         Tensor loss = tapegrad::softmax_cross_entropy(tape, z, targets);
         if (fused) {
             sgd.step_during_backward(tape, loss);
@@ -152,7 +152,8 @@ void register_all(long steps) {
                 auto* unfused = benchmark::RegisterBenchmark(
                     "tapegrad_unfused", [](benchmark::State& st) { tapegrad_step(st, false); });
                 for (auto* b : {fused, unfused}) {
-                    b->Args({B, d, V, threads, x_grad})->ArgNames({"B", "d", "V", "threads", "x_grad"});
+                    b->Args({B, d, V, threads, x_grad})
+                        ->ArgNames({"B", "d", "V", "threads", "x_grad"});
                     configure(b);
                 }
             }

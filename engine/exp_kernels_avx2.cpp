@@ -12,7 +12,9 @@ using Avx2 = ExpKernels<xsimd::fma3<xsimd::avx2>>;
 using Avx2 = ExpKernels<xsimd::default_arch>;  // never called: exp_kernels.cpp checks the CPU
 #endif
 
-double row_max_avx2(const double* x, std::size_t n) { return Avx2::row_max(x, n); }
+double row_max_avx2(const double* x, std::size_t n) {
+    return Avx2::row_max(x, n);
+}
 double sum_exp_avx2(const double* x, double shift, std::size_t n) {
     return Avx2::sum_exp(x, shift, n);
 }

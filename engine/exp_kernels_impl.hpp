@@ -22,7 +22,8 @@ struct ExpKernels {
         std::size_t j = 0;
         if (n >= width) {
             Batch acc = Batch::load_unaligned(x);
-            for (j = width; j + width <= n; j += width) acc = xsimd::max(acc, Batch::load_unaligned(x + j));
+            for (j = width; j + width <= n; j += width)
+                acc = xsimd::max(acc, Batch::load_unaligned(x + j));
             alignas(64) double lanes[width];
             acc.store_aligned(lanes);
             for (double v : lanes) m = std::max(m, v);

@@ -22,8 +22,8 @@
 
 #include <array>
 #include <cstddef>
-#include <stdexcept>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -106,10 +106,9 @@ public:
             if (!grad[i].written()) {
                 throw std::logic_error(std::string(Op::name) +
                                        "::backward did not write the gradient for input " +
-                                       std::to_string(i) + " of shape " +
-                                       shape_string(in.value));
+                                       std::to_string(i) + " of shape " + shape_string(in.value));
             }
-            if (updates_in_place(i)) continue;      // no gradient stored: it is in the value
+            if (updates_in_place(i)) continue;     // no gradient stored: it is in the value
             grad[i].check_shape(in.grad.shape());  // an op must not resize the target
             in.grad_is_zero = false;
         }

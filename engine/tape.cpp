@@ -23,7 +23,9 @@ std::size_t Tape::loss_index(const Tensor& loss) const {
     return index;
 }
 
-void Tape::backward(const Tensor& loss) { backward_from(loss, loss_index(loss)); }
+void Tape::backward(const Tensor& loss) {
+    backward_from(loss, loss_index(loss));
+}
 
 void Tape::backward_from(const Tensor& loss, std::size_t loss_index) {
     // Gradients of op outputs are per pass: forget the previous pass's.

@@ -37,7 +37,7 @@ void SoftmaxCrossEntropy::backward(const Inputs<1>& in, const Array&, const Arra
         for (std::size_t r = 0; r < B; ++r) {
             double* g_row = grad_z + r * V;
             scaled_exp(z.data() + r * V, log_sum_exp[r], scale, g_row, V);  // p / B
-            g_row[targets[r]] -= scale;                                      // - y / B
+            g_row[targets[r]] -= scale;                                     // - y / B
         }
     };
     if (grad[0].overwrites()) {  // the usual case: straight into the engine's buffer

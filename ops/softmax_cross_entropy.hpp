@@ -26,7 +26,7 @@ namespace tapegrad {
 
 struct SoftmaxCrossEntropy {
     static constexpr const char* name = "SoftmaxCrossEntropy";
-    std::vector<std::size_t> targets;  // one class index per row, 0-based
+    std::vector<std::size_t> targets;   // one class index per row, 0-based
     std::vector<double> log_sum_exp{};  // saved by forward, one per row
 
     void forward(const Inputs<1>& in, Array& loss);
@@ -34,8 +34,7 @@ struct SoftmaxCrossEntropy {
                   GradTargets<1>& grad);
 };
 
-inline Tensor softmax_cross_entropy(Tape& tape, const Tensor& z,
-                                    std::vector<std::size_t> targets) {
+inline Tensor softmax_cross_entropy(Tape& tape, const Tensor& z, std::vector<std::size_t> targets) {
     return tape.apply(SoftmaxCrossEntropy{std::move(targets)}, z);
 }
 
