@@ -25,6 +25,32 @@ std::array<std::size_t, 2> rows_cols(const Array& a, bool transpose) {
     return transpose ? std::array<std::size_t, 2>{c, r} : std::array<std::size_t, 2>{r, c};
 }
 
+// Below this many multiply-adds the BLAS call costs more than its arithmetic (argument
+// checks, OpenBLAS's buffer lock and packing: about 0.3 us per call here), and at the slide's
+// size the whole training step is three such products. A plain loop computes the same sums.
+constexpr std::size_t small_product = 512;
+
+// C <- alpha * op(A) op(B) + beta * C by the definition; beta = 0 ignores C's old contents,
+// as BLAS does. rows/cols are of op(A) [m, k] and op(B) [k, n].
+void small_gemm(const Array& A, bool transpose_A, const Array& B, bool transpose_B, Array& C,
+                double alpha, double beta, std::size_t m, std::size_t k, std::size_t n) {
+    // Element (i, l) of op(A) sits at i * a_row + l * a_col in A's row-major storage.
+    const std::size_t a_row = transpose_A ? 1 : k, a_col = transpose_A ? m : 1;
+    const std::size_t b_row = transpose_B ? 1 : n, b_col = transpose_B ? k : 1;
+    const double* a = A.data();
+    const double* b = B.data();
+    double* c = C.data();
+    for (std::size_t i = 0; i < m; ++i) {
+        for (std::size_t j = 0; j < n; ++j) {
+            double sum = 0.0;
+            for (std::size_t l = 0; l < k; ++l)
+                sum += a[i * a_row + l * a_col] * b[l * b_row + j * b_col];
+            double& out = c[i * n + j];
+            out = beta == 0.0 ? alpha * sum : alpha * sum + beta * out;
+        }
+    }
+}
+
 }  // namespace
 
 void gemm(const Array& A, bool transpose_A, const Array& B, bool transpose_B, Array& C,
@@ -47,6 +73,10 @@ void gemm(const Array& A, bool transpose_A, const Array& B, bool transpose_B, Ar
             C.fill(0.0);
         else
             C *= beta;
+        return;
+    }
+    if (a[0] * a[1] * b[1] <= small_product) {
+        small_gemm(A, transpose_A, B, transpose_B, C, alpha, beta, a[0], a[1], b[1]);
         return;
     }
     auto A2 = as_matrix(A);

@@ -18,6 +18,7 @@ SGD::SGD(std::vector<Tensor> parameters, double lr) : parameters_(std::move(para
         }
     }
     set_lr(lr);
+    for (const Tensor& p : parameters_) updates_.push_back({p, -lr_});
 }
 
 void SGD::set_lr(double lr) {
@@ -35,12 +36,11 @@ void SGD::step() {
 }
 
 void SGD::step_during_backward(Tape& tape, const Tensor& loss) {
-    updates_.clear();
-    for (const Tensor& p : parameters_) updates_.push_back({p, -lr_});
-    const std::vector<bool> handled = tape.backward_with_updates(loss, updates_);
-    for (std::size_t i = 0; i < parameters_.size(); ++i) {
-        Tensor& p = parameters_[i];
-        if (!handled[i] && p.has_grad()) xt::noalias(p.value()) -= lr_ * p.grad();
+    for (Tape::InPlaceUpdate& u : updates_) u.alpha = -lr_;  // lr may have changed
+    tape.backward_with_updates(loss, updates_);
+    for (Tape::InPlaceUpdate& u : updates_) {
+        Tensor& p = u.tensor;
+        if (!u.handled && p.has_grad()) xt::noalias(p.value()) -= lr_ * p.grad();
     }
     zero_grad();
 }

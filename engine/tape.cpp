@@ -61,34 +61,33 @@ bool Tape::may_update_in_place(const Tensor& t, std::size_t loss_index, std::siz
     return uses == 1 && nodes_[node_index]->in_place_update_safe(slot);
 }
 
-std::vector<bool> Tape::backward_with_updates(const Tensor& loss,
-                                              const std::vector<InPlaceUpdate>& updates) {
+void Tape::backward_with_updates(const Tensor& loss, std::vector<InPlaceUpdate>& updates) {
     const std::size_t last = loss_index(loss);
-    std::vector<bool> handled(updates.size(), false);
-    std::vector<std::size_t> marked;  // nodes whose in_place_alpha_ must be cleared again
-    for (std::size_t u = 0; u < updates.size(); ++u) {
+    in_place_nodes_.clear();
+    for (InPlaceUpdate& u : updates) {
         bool listed_twice = false;
-        for (std::size_t v = 0; v < updates.size(); ++v)
-            listed_twice = listed_twice || (v != u && updates[v].tensor.same_as(updates[u].tensor));
+        for (const InPlaceUpdate& v : updates)
+            listed_twice = listed_twice || (&v != &u && v.tensor.same_as(u.tensor));
         std::size_t node_index = 0;
         std::size_t slot = npos;
-        if (listed_twice || !may_update_in_place(updates[u].tensor, last, node_index, slot))
-            continue;
-        handled[u] = true;
-        if (slot == npos) continue;  // used by no node
+        u.handled = !listed_twice && may_update_in_place(u.tensor, last, node_index, slot);
+        if (!u.handled || slot == npos) continue;  // the normal path, or used by no node
         Node& node = *nodes_[node_index];
         node.in_place_alpha_.resize(node.inputs_.size());
-        node.in_place_alpha_[slot] = updates[u].alpha;
-        marked.push_back(node_index);
+        node.in_place_alpha_[slot] = u.alpha;
+        in_place_nodes_.push_back(node_index);
     }
+    // The marks hold for this pass only, also when an op throws.
+    auto unmark = [this] {
+        for (std::size_t i : in_place_nodes_) nodes_[i]->in_place_alpha_.clear();
+    };
     try {
         backward_from(loss, last);
     } catch (...) {
-        for (std::size_t i : marked) nodes_[i]->in_place_alpha_.clear();
+        unmark();
         throw;
     }
-    for (std::size_t i : marked) nodes_[i]->in_place_alpha_.clear();
-    return handled;
+    unmark();
 }
 
 const Node& Tape::node(std::size_t i) const {

@@ -36,9 +36,9 @@
 ///       the last time before writing its gradient (Linear: dL/dx = dL/dz W is computed
 ///       before W is overwritten);
 ///     - t appears once in `updates`.
-///   Returns, per update, true when it was handled in the pass (applied, or no gradient
-///   reached t) and false when t got its gradient in grad() as usual and the caller still has
-///   to apply it. SGD::step_during_backward is the user-facing form.
+///   Sets each update's `handled`: true when the pass took care of it (applied, or no node
+///   reads t), false when t got its gradient in grad() as usual and the caller still has to
+///   apply it. SGD::step_during_backward is the user-facing form.
 ///
 /// Reuse between training steps:
 ///   clear()  forgets every node and frees its buffers.
@@ -96,9 +96,9 @@ public:
     struct InPlaceUpdate {
         Tensor tensor;
         double alpha;
+        bool handled = false;  // set by backward_with_updates
     };
-    std::vector<bool> backward_with_updates(const Tensor& loss,
-                                            const std::vector<InPlaceUpdate>& updates);
+    void backward_with_updates(const Tensor& loss, std::vector<InPlaceUpdate>& updates);
 
     /// Number of recorded nodes and access to them (for printing and tests).
     std::size_t size() const { return size_; }
@@ -140,6 +140,7 @@ private:
     std::vector<std::unique_ptr<Node>> nodes_;  // [0, size_) is the current recording
     std::size_t size_ = 0;
     bool recording_ = true;
+    std::vector<std::size_t> in_place_nodes_;  // nodes marked by backward_with_updates
 };
 
 }  // namespace tapegrad

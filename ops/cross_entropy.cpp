@@ -8,24 +8,25 @@ namespace tapegrad {
 
 void check_class_targets(const char* op, const Array& scores,
                          const std::vector<std::size_t>& targets) {
-    const std::string what = std::string(op) + ": ";
     if ((scores.dimension() != 1 && scores.dimension() != 2) || scores.size() == 0) {
-        throw std::invalid_argument(what + "input must be a non-empty [V] or [B, V] array, got " +
+        throw std::invalid_argument(std::string(op) + ": " +
+                                    "input must be a non-empty [V] or [B, V] array, got " +
                                     shape_string(scores));
     }
     const std::size_t V = scores.shape()[scores.dimension() - 1];
     const std::size_t rows = scores.size() / V;
     if (targets.size() != rows) {
-        throw std::invalid_argument(what + "input of shape " + shape_string(scores) + " has " +
-                                    std::to_string(rows) + " row(s) but " +
-                                    std::to_string(targets.size()) + " target(s) were given");
+        throw std::invalid_argument(std::string(op) + ": " + "input of shape " +
+                                    shape_string(scores) + " has " + std::to_string(rows) +
+                                    " row(s) but " + std::to_string(targets.size()) +
+                                    " target(s) were given");
     }
     for (std::size_t r = 0; r < rows; ++r) {
         if (targets[r] >= V) {
-            throw std::invalid_argument(what + "target " + std::to_string(targets[r]) + " of row " +
-                                        std::to_string(r) + " is out of range [0, " +
-                                        std::to_string(V) + ") for input of shape " +
-                                        shape_string(scores));
+            throw std::invalid_argument(
+                std::string(op) + ": " + "target " + std::to_string(targets[r]) + " of row " +
+                std::to_string(r) + " is out of range [0, " + std::to_string(V) +
+                ") for input of shape " + shape_string(scores));
         }
     }
 }

@@ -1,5 +1,10 @@
 #include "engine/gemm.hpp"
 
+#include <cmath>
+
+#include <boost/test/data/test_case.hpp>
+#include <xtensor/xmanipulation.hpp>
+
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_gemm)
@@ -53,6 +58,35 @@ BOOST_AUTO_TEST_CASE(mismatched_shapes_throw_with_all_shapes) {
         BOOST_TEST(std::string(e.what()).find("[2, 3]") != std::string::npos);
         BOOST_TEST(std::string(e.what()).find("[2, 2]") != std::string::npos);
     }
+}
+
+// Tiny products take a plain loop, larger ones BLAS: both must give the definition's sums
+// for every transpose combination, alpha and beta. m x k x n from 2 x 3 x 4 (loop) to
+// 9 x 10 x 11 (BLAS); sums of up to 10 products of O(1) values, rounded differently.
+BOOST_DATA_TEST_CASE(loop_and_blas_paths_both_match_the_definition,
+                     boost::unit_test::data::make({2, 9}) *
+                         boost::unit_test::data::make({0, 1, 2, 3}),
+                     size, flags) {
+    const std::size_t m = size, k = size + 1, n = size + 2;
+    const bool tA = (flags & 1) != 0, tB = (flags & 2) != 0;
+    const Array A_op = random_array({m, k}, 11);                    // op(A)  [m, k]
+    const Array B_op = random_array({k, n}, 12);                    // op(B)  [k, n]
+    const Array A_stored = tA ? Array(xt::transpose(A_op)) : A_op;  // [k, m] or [m, k]
+    const Array B_stored = tB ? Array(xt::transpose(B_op)) : B_op;  // [n, k] or [k, n]
+    Array AB = xt::zeros<double>({m, n});  // op(A) op(B) by the definition  [m, n]
+    for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+            for (std::size_t l = 0; l < k; ++l) AB(i, j) += A_op(i, l) * B_op(l, j);
+
+    Array C = random_array({m, n}, 13);         // [m, n]
+    const Array expected = 2.0 * C - 0.5 * AB;  // [m, n]
+    tapegrad::gemm(A_stored, tA, B_stored, tB, C, -0.5, 2.0);
+    BOOST_TEST(max_abs_diff(C, expected) < exact_tol);
+
+    // beta = 0 ignores what C held, even NaN (a fresh buffer may hold anything).
+    Array D = xt::zeros<double>({m, n}) * std::nan("");  // [m, n]
+    tapegrad::gemm(A_stored, tA, B_stored, tB, D, 1.0, 0.0);
+    BOOST_TEST(max_abs_diff(D, AB) < exact_tol);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -226,8 +226,11 @@ BOOST_AUTO_TEST_CASE(backward_with_updates_applies_only_the_safe_updates) {
     Tensor loss = softmax_cross_entropy(tape, z, {1});
     const Array W_before = W.value();  // [2, 2]
     const Array b_before = b.value();  // [2]
-    const std::vector<bool> handled = tape.backward_with_updates(
-        loss, {{x, -1.0}, {W, -1.0}, {b, -1.0}, {z, -1.0}, {unused, -1.0}});
+    std::vector<Tape::InPlaceUpdate> updates{
+        {x, -1.0}, {W, -1.0}, {b, -1.0}, {z, -1.0}, {unused, -1.0}};
+    tape.backward_with_updates(loss, updates);
+    std::vector<bool> handled;
+    for (const Tape::InPlaceUpdate& u : updates) handled.push_back(u.handled);
     // x: Linear reads x after writing dL/dx (for dL/dW), so not safe; z: not a leaf (its
     // gradient feeds the Linear node); unused: no node reads it, nothing to do.
     BOOST_TEST(handled == (std::vector<bool>{false, true, true, false, true}), tt::per_element());
@@ -250,7 +253,9 @@ BOOST_AUTO_TEST_CASE(backward_with_updates_leaves_a_tensor_listed_twice_to_the_c
     Tape tape;
     Tensor loss = softmax_cross_entropy(tape, linear(tape, x, W), {0});
     const Array W_before = W.value();  // [2, 2]
-    const std::vector<bool> handled = tape.backward_with_updates(loss, {{W, -1.0}, {W, -1.0}});
+    std::vector<Tape::InPlaceUpdate> updates{{W, -1.0}, {W, -1.0}};
+    tape.backward_with_updates(loss, updates);
+    const std::vector<bool> handled{updates[0].handled, updates[1].handled};
     BOOST_TEST(handled == (std::vector<bool>{false, false}), tt::per_element());
     BOOST_TEST(W.has_grad());  // the normal path: the caller applies it (twice)
     BOOST_TEST(W.value() == W_before, tt::per_element());
