@@ -10,10 +10,13 @@
 //       the three raw cblas_dgemm calls of the step on the same shapes (blas_limit.cpp).
 //
 // Counters (tapegrad benchmarks), read from /proc/self/status:
-//   peak_rss_mib      VmHWM at the end minus VmRSS before the benchmark allocated anything:
-//                     meaningful when the benchmark runs alone in its process (bench/compare
-//                     runs each configuration with its own --benchmark_filter)
-//   rss_growth_mib    VmRSS after the last step minus VmRSS after the first step (flat = 0)
+//   peak_rss_mib      VmHWM at the end minus VmRSS when main() started (the process's
+//                     baseline): meaningful when the benchmark runs alone in its process
+//                     (bench/compare runs each configuration with its own --benchmark_filter)
+//   rss_growth_mib    VmRSS after the last step minus VmRSS halfway through the timed steps:
+//                     0 when memory stays flat from step to step (the first steps allocate
+//                     the tape's buffers and may touch a few pages late, so they are not the
+//                     reference)
 //   budget_mib        1.2 x (W + dW + x + dx + 2 B V) doubles, the memory target
 //
 // Extra flag (before Google Benchmark's own): --steps=N runs every benchmark for exactly N
@@ -41,6 +44,8 @@ using tapegrad::Tensor;
 
 constexpr double mib = 1024.0 * 1024.0;
 constexpr double lr = 0.1;
+constexpr int warm_up_steps = 10;
+double baseline_rss = 0.0;  // VmRSS when main() started
 
 // A field of /proc/self/status in bytes ("VmRSS", "VmHWM"); 0 where there is none.
 double proc_status_bytes(const std::string& field) {
@@ -85,7 +90,6 @@ void tapegrad_step(benchmark::State& state, bool fused) {
     const Size s = size_of(state);
     tapegrad::bench::set_blas_threads(static_cast<int>(state.range(3)));
     const bool x_grad = state.range(4) != 0;
-    const double baseline = proc_status_bytes("VmRSS");
 
     Tensor x(uniform({s.B, s.d}, 1.0, 1), x_grad, "x");               // [B, d]
     Tensor W = Tensor::parameter(uniform({s.V, s.d}, 0.05, 2), "W");  // [V, d]
@@ -106,14 +110,20 @@ void tapegrad_step(benchmark::State& state, bool fused) {
         if (x_grad) x.zero_grad();
         benchmark::DoNotOptimize(W.value().data());
     };
-    step();  // the first step allocates the tape's buffers; every later one reuses them
-    const double rss_after_first = proc_status_bytes("VmRSS");
-    for (auto _ : state) step();
+    // The first step allocates the tape's buffers; every later one reuses them.
+    for (int i = 0; i < warm_up_steps; ++i) step();
+    const benchmark::IterationCount halfway = state.max_iterations / 2;
+    benchmark::IterationCount done = 0;
+    double rss_halfway = proc_status_bytes("VmRSS");
+    for (auto _ : state) {
+        step();
+        if (++done == halfway) rss_halfway = proc_status_bytes("VmRSS");
+    }
     const double rss_after_last = proc_status_bytes("VmRSS");
 
     const double doubles = 2.0 * s.V * s.d + 2.0 * s.B * s.d + 2.0 * s.B * s.V;
-    state.counters["peak_rss_mib"] = (proc_status_bytes("VmHWM") - baseline) / mib;
-    state.counters["rss_growth_mib"] = (rss_after_last - rss_after_first) / mib;
+    state.counters["peak_rss_mib"] = (proc_status_bytes("VmHWM") - baseline_rss) / mib;
+    state.counters["rss_growth_mib"] = (rss_after_last - rss_halfway) / mib;
     state.counters["budget_mib"] = 1.2 * doubles * sizeof(double) / mib;
     state.counters["blas_threads"] = tapegrad::bench::blas_threads();
 }
@@ -139,7 +149,7 @@ const std::vector<Size> sizes = {{1, 2, 3}, {8, 256, 8192}, {64, 512, 32000}, {2
 
 void register_all(long steps) {
     auto configure = [steps](benchmark::internal::Benchmark* b) {
-        b->Unit(benchmark::kMillisecond)->UseRealTime();
+        b->Unit(benchmark::kMicrosecond)->UseRealTime();
         if (steps > 0) b->Iterations(steps);
     };
     for (const Size& s : sizes) {
@@ -167,6 +177,7 @@ void register_all(long steps) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    baseline_rss = proc_status_bytes("VmRSS");
     long steps = 0;
     std::vector<char*> args;
     for (int i = 0; i < argc; ++i) {
