@@ -47,6 +47,12 @@
 ///            buffers, so a training loop allocates nothing at size after its first step.
 ///            An output the caller still holds a handle to is never overwritten: the node
 ///            then gets a fresh output tensor.
+///
+/// Anomaly detection (opt-in, set_check_finite(true)): after every op's forward and every
+/// node's backward the tape looks for a NaN or an infinity in what it just produced and
+/// throws NonFiniteError at the first one, naming the op, its position on the tape and the
+/// input shapes, so a loss that turns into nan can be traced to the op where it started.
+/// It costs one pass over each output and gradient, so it is off by default.
 
 #include <cstddef>
 #include <memory>
@@ -56,6 +62,7 @@
 #include <vector>
 
 #include "engine/node.hpp"
+#include "engine/non_finite_error.hpp"
 #include "engine/tensor.hpp"
 
 namespace tapegrad {
@@ -85,6 +92,7 @@ public:
             node.output_ = Tensor(Array(), true);
         node.output_.data().grad_is_zero = true;
         node.forward();  // may throw std::invalid_argument: then nothing is recorded
+        if (check_finite_) check_forward(node, size_);
         ++size_;
         return node.output_;
     }
@@ -110,6 +118,9 @@ public:
     bool recording() const { return recording_; }
     void set_recording(bool on) { recording_ = on; }
 
+    bool check_finite() const { return check_finite_; }
+    void set_check_finite(bool on) { check_finite_ = on; }
+
 private:
     std::size_t loss_index(const Tensor& loss) const;
     void backward_from(const Tensor& loss, std::size_t loss_index);
@@ -123,8 +134,14 @@ private:
         node.inputs_.assign(in.begin(), in.end());
         node.output_ = Tensor(Array(), false);
         node.forward();
+        if (check_finite_) check_forward(node, not_recorded);
         return node.output_;
     }
+
+    static constexpr std::size_t not_recorded = static_cast<std::size_t>(-1);
+    // Throw NonFiniteError when the node's output / its inputs' new gradients hold a NaN or inf.
+    void check_forward(const Node& node, std::size_t position) const;
+    void check_backward(const Node& node, std::size_t position) const;
 
     template <class Op, std::size_t N>
     OpNode<Op, N>& node_at(std::size_t position) {
@@ -141,6 +158,7 @@ private:
     std::size_t size_ = 0;
     bool recording_ = true;
     std::vector<std::size_t> in_place_nodes_;  // nodes marked by backward_with_updates
+    bool check_finite_ = false;
 };
 
 }  // namespace tapegrad
