@@ -19,6 +19,11 @@
 ///         true when backward reads input i for the last time before it writes grad[i], so
 ///         the engine may point grad[i] at input i's own value (value <- value + alpha * g).
 ///         Ops without it never get such a target.
+///     void take_buffers(Op& previous);
+///         called by the tape when it replays a node after rewind(), before forward, with the
+///         op of the previous recording at this position: the op may move that one's saved
+///         arrays into itself (they keep their memory when the shape is unchanged), so that
+///         state kept for backward costs no allocation at size after the first step.
 
 #include <array>
 #include <cstddef>
@@ -26,6 +31,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "engine/grad_target.hpp"
@@ -62,6 +68,12 @@ template <class Op, class = void>
 struct declares_in_place_update : std::false_type {};
 template <class Op>
 struct declares_in_place_update<Op, std::void_t<decltype(Op::in_place_update_safe(std::size_t{}))>>
+    : std::true_type {};
+template <class Op, class = void>
+struct takes_buffers : std::false_type {};
+template <class Op>
+struct takes_buffers<Op,
+                     std::void_t<decltype(std::declval<Op&>().take_buffers(std::declval<Op&>()))>>
     : std::true_type {};
 }  // namespace detail
 

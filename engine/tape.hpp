@@ -85,6 +85,7 @@ public:
         if (!recording_ || !wants_grad) return run_unrecorded<Op, N>(std::move(op), in);
 
         OpNode<Op, N>& node = node_at<Op, N>(size_);
+        if constexpr (detail::takes_buffers<Op>::value) op.take_buffers(node.op);
         node.op = std::move(op);
         node.inputs_.assign(in.begin(), in.end());
         // Reuse the output buffer only if no one but the node holds it.

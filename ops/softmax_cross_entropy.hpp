@@ -11,9 +11,11 @@
 /// Same numbers as Softmax followed by CrossEntropy, computed without ever forming log p
 /// from a rounded p: log sum_j e^z_j = m + log sum_j e^(z_j - m) with m the row maximum, so
 /// logits of +-1000 give a finite, exact loss and gradient where p itself underflows to 0.
-/// The backward is the slide's dL/dz = p - y directly, no Jacobian needed; p = e^(z - lse) is
-/// recomputed from z there (one vectorized pass, written straight into the gradient buffer)
-/// rather than kept, so the node holds only the B row values lse = log sum_j e^(z_j).
+/// The backward is the slide's dL/dz = p - y directly, no Jacobian needed. Forward keeps
+/// e^(z - m) and the row sums (one vectorized exp pass over B x V in the whole step, the
+/// costliest pass besides the GEMMs at V = 32000); backward only scales them,
+/// p = e^(z - m) / sum, writing straight into the gradient buffer. The saved [B, V] array
+/// moves from step to step (take_buffers), so replaying the tape allocates nothing at size.
 
 #include <cstddef>
 #include <vector>
@@ -26,12 +28,14 @@ namespace tapegrad {
 
 struct SoftmaxCrossEntropy {
     static constexpr const char* name = "SoftmaxCrossEntropy";
-    std::vector<std::size_t> targets;   // one class index per row, 0-based
-    std::vector<double> log_sum_exp{};  // saved by forward, one per row
+    std::vector<std::size_t> targets;  // one class index per row, 0-based
+    Array exp_shifted{};               // e^(z - m), m the row maximum, saved by forward [B, V]
+    std::vector<double> row_sums{};    // sum_j e^(z_j - m) per row, saved by forward     [B]
 
     void forward(const Inputs<1>& in, Array& loss);
     void backward(const Inputs<1>& in, const Array& loss, const Array& grad_loss,
                   GradTargets<1>& grad);
+    void take_buffers(SoftmaxCrossEntropy& previous);
 };
 
 inline Tensor softmax_cross_entropy(Tape& tape, const Tensor& z, std::vector<std::size_t> targets) {

@@ -115,4 +115,36 @@ BOOST_AUTO_TEST_CASE(bad_targets_and_shapes_throw_naming_the_op_and_the_shapes) 
     BOOST_TEST(tape.size() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_replayed_step_reuses_the_saved_exponentials_and_stays_exact) {
+    // Forward saves e^(z - m) for backward; after rewind() the next recording takes over that
+    // buffer (take_buffers) and must still give the closed form for the new logits (a stale
+    // buffer would give the previous step's gradient).
+    const std::size_t B = 2, V = 5;
+    const std::vector<std::size_t> targets{4, 0};
+    Tape tape;
+    Tensor z = Tensor::parameter(random_array({B, V}, 3, -2.0, 2.0), "z");
+    for (unsigned step = 0; step < 3; ++step) {
+        tape.rewind();
+        z.value() = random_array({B, V}, 10 + step, -2.0, 2.0);  // new logits, same shape
+        z.zero_grad();
+        tape.backward(softmax_cross_entropy(tape, z, targets));
+        Array closed_form = tapegrad::softmax(z.value());  // p  [B, V]
+        for (std::size_t r = 0; r < B; ++r) closed_form(r, targets[r]) -= 1.0;
+        closed_form /= static_cast<double>(B);
+        BOOST_TEST(max_abs_diff(z.grad(), closed_form) < exact_tol, "step " << step);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(take_buffers_moves_the_saved_arrays_without_copying) {
+    SoftmaxCrossEntropy previous{{0}};
+    previous.exp_shifted = Array{{1.0, 2.0, 3.0}};  // [1, 3]
+    previous.row_sums = {6.0};
+    const double* memory = previous.exp_shifted.data();
+    SoftmaxCrossEntropy next{{2}};
+    next.take_buffers(previous);
+    BOOST_TEST(next.exp_shifted.data() == memory);
+    BOOST_TEST(next.row_sums.size() == 1u);
+    BOOST_TEST(next.targets == std::vector<std::size_t>{2}, tt::per_element());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

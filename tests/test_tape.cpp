@@ -368,4 +368,36 @@ BOOST_AUTO_TEST_CASE(backward_with_updates_leaves_a_tensor_listed_twice_to_the_c
     BOOST_TEST(W.value() == W_before, tt::per_element());
 }
 
+// An op that counts how often the tape hands it the previous recording's op.
+struct KeepsBuffers {
+    static constexpr const char* name = "KeepsBuffers";
+    int* handed_over;
+    Array saved{};  // [shape of a]
+    void forward(const Inputs<1>& in, Array& y) {
+        saved.resize(in[0].shape());
+        y = in[0];
+    }
+    void backward(const Inputs<1>&, const Array&, const Array& grad_y, GradTargets<1>& grad) {
+        grad[0].set(grad_y);
+    }
+    void take_buffers(KeepsBuffers& previous) {
+        ++*handed_over;
+        saved = std::move(previous.saved);
+    }
+};
+
+BOOST_AUTO_TEST_CASE(a_replayed_node_hands_its_previous_op_to_take_buffers) {
+    int handed_over = 0;
+    Tensor a = Tensor::parameter(Array{1.0, 2.0}, "a");
+    Tape tape;
+    tape.apply(KeepsBuffers{&handed_over}, a);  // a fresh node: its default op is handed over
+    BOOST_TEST(handed_over == 1);
+    const auto& node = dynamic_cast<const OpNode<KeepsBuffers, 1>&>(tape.node(0));
+    const double* memory = node.op.saved.data();
+    tape.rewind();
+    tape.apply(KeepsBuffers{&handed_over}, a);  // replayed: the previous op's buffer moves on
+    BOOST_TEST(handed_over == 2);
+    BOOST_TEST(node.op.saved.data() == memory);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
