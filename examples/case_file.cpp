@@ -32,8 +32,27 @@ std::string kind_of(const json& j) {
     }
 }
 
+// "1 row", "2 rows".
+std::string plural(std::size_t n, const std::string& one, const std::string& many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 // A number as JSON writes it (shortest form that reads back the same).
 std::string number_text(double v) { return json(v).dump(); }
+
+// A value as the case file wrote it, cut short for a one-line message.
+std::string value_text(const json& j) {
+    const std::string text = j.dump();
+    return text.size() <= 40 ? text : text.substr(0, 37) + "...";
+}
+
+// Keeps a message printable: bytes outside printable ASCII (an ill-formed UTF-8 byte the JSON
+// parser quotes back, a control character) become '?'.
+std::string printable(std::string text) {
+    for (char& ch : text)
+        if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) >= 0x7f) ch = '?';
+    return text;
+}
 
 double number_at(const json& j, const std::string& field) {
     if (!j.is_number()) fail(field, "expected a number, got " + kind_of(j));
@@ -51,13 +70,13 @@ std::size_t whole_number_at(const json& j, const std::string& field, double limi
     if (!j.is_number()) fail(field, "expected a whole number, got " + kind_of(j));
     if (j.is_number_unsigned()) {
         const auto u = j.get<std::uint64_t>();
-        if (static_cast<double>(u) > limit) fail(field, std::to_string(u) + " is out of range: " + what);
+        if (static_cast<double>(u) > limit) fail(field, value_text(j) + " is out of range: " + what);
         return static_cast<std::size_t>(u);
     }
     const double v = j.get<double>();  // signed integers fit a double exactly up to 2^53
-    if (j.is_number_float() && v != std::floor(v)) fail(field, "must be a whole number, got " + number_text(v));
-    if (v < 0) fail(field, "must not be negative, got " + number_text(v));
-    if (v > limit) fail(field, number_text(v) + " is out of range: " + what);
+    if (j.is_number_float() && v != std::floor(v)) fail(field, "must be a whole number, got " + value_text(j));
+    if (v < 0) fail(field, "must not be negative, got " + value_text(j));
+    if (v > limit) fail(field, value_text(j) + " is out of range: " + what);
     return static_cast<std::size_t>(v);
 }
 
@@ -88,7 +107,7 @@ Array matrix_at(const json& j, const std::string& field, const std::string& row_
         if (!j[r].is_array()) fail(row_field, "expected a row (an array of numbers), got " + kind_of(j[r]));
         rows.push_back(numbers_at(j[r], row_field));
         if (rows[r].size() != rows[0].size()) {
-            fail(row_field, "has " + std::to_string(rows[r].size()) + " numbers but " + field +
+            fail(row_field, "has " + plural(rows[r].size(), "number", "numbers") + " but " + field +
                                 "[0] has " + std::to_string(rows[0].size()) +
                                 " (all rows must be equally long)");
         }
@@ -97,10 +116,6 @@ Array matrix_at(const json& j, const std::string& field, const std::string& row_
     for (std::size_t r = 0; r < rows.size(); ++r)
         std::copy(rows[r].begin(), rows[r].end(), m.data() + r * rows[0].size());
     return m;
-}
-
-std::string plural(std::size_t n, const std::string& one, const std::string& many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 // Parses the text into a json value. Refuses nesting deeper than kMaxDepth and keys given
@@ -141,7 +156,7 @@ json parse_json(const std::string& text) {
         const std::string at = "parse error at ";
         const std::size_t pos = what.find(at);
         if (pos != std::string::npos) what = what.substr(pos + at.size());
-        fail("case", "not valid JSON: " + what);
+        fail("case", "not valid JSON: " + printable(what));
     } catch (const json::out_of_range& e) {
         // Thrown for number literals beyond the range of a double (1e999).
         std::string field;
@@ -149,7 +164,8 @@ json parse_json(const std::string& text) {
         std::string what = e.what();
         const std::size_t pos = what.find("] ");
         if (pos != std::string::npos) what = what.substr(pos + 2);
-        fail(field.empty() ? "case" : field, what + " (beyond the range of a double)");
+        if (what.size() > 80) what = what.substr(0, 77) + "...";
+        fail(field.empty() ? "case" : field, printable(what) + " (beyond the range of a double)");
     }
 }
 
@@ -160,7 +176,7 @@ std::vector<slides::VocabEntry> vocab_at(const json& j, std::size_t V) {
     if (!j.is_array()) fail("vocab", "expected an array of {\"id\": ..., \"token\": ...}, got " + kind_of(j));
     if (j.size() != V) {
         fail("vocab", "has " + plural(j.size(), "entry", "entries") + " but W has V = " +
-                          std::to_string(V) + " rows (one entry per row of W)");
+                          plural(V, "row", "rows") + " (one entry per row of W)");
     }
     std::vector<slides::VocabEntry> vocab;
     for (std::size_t i = 0; i < j.size(); ++i) {
@@ -224,7 +240,7 @@ Case parse_case(const std::string& json_text) {
         if (c.W.shape()[1] != d_x) {
             fail("x", (c.single_input ? "has " + plural(d_x, "number", "numbers")
                                       : "rows have " + plural(d_x, "number", "numbers")) +
-                          " but W has d = " + std::to_string(c.W.shape()[1]) + " columns");
+                          " but W has d = " + plural(c.W.shape()[1], "column", "columns"));
         }
     } else {
         c.W_from_logits = true;
@@ -252,13 +268,13 @@ Case parse_case(const std::string& json_text) {
         c.b = vector_array(numbers_at(root["b"], "b"));  // [V]
         if (c.b.size() != V) {
             fail("b", "has " + plural(c.b.size(), "number", "numbers") + " but W has V = " +
-                          std::to_string(V) + " rows");
+                          plural(V, "row", "rows"));
         }
     }
 
     if (!root.contains("target")) fail("target", "missing (a class index per input row, 0-based)");
     const json& jt = root["target"];
-    const std::string range = "W has V = " + std::to_string(V) + " rows (indices 0.." + std::to_string(V - 1) + ")";
+    const std::string range = "W has V = " + plural(V, "row", "rows") + " (indices 0.." + std::to_string(V - 1) + ")";
     if (jt.is_array()) {
         if (jt.empty()) fail("target", "is empty (give one class index per row of x)");
         if (jt.size() != B) {

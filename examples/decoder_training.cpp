@@ -239,7 +239,13 @@ int main(int argc, char** argv) {
             Case c = case_path.empty() ? bsp1_case(lr, steps) : load_case(case_path);
             if (app.count("--lr")) c.lr = lr;
             if (app.count("--steps")) c.steps = steps;
-            const CaseResult r = run_case(c);
+            CaseResult r;
+            try {
+                r = run_case(c);
+            } catch (const CaseError& e) {  // numbers that overflow together: name the file too
+                if (case_path.empty()) throw;
+                throw CaseError(case_path + ": " + e.what());
+            }
             if (json_output) {
                 const std::string text = result_json_text(c, r);
                 if (draw_plots) plots_for(plots_dir, c, r, stderr);
