@@ -1,5 +1,6 @@
 #include "examples/case_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -252,7 +253,11 @@ Case parse_case(const std::string& json_text) {
         if (root.contains("b")) fail("b", "not allowed with logits (W is built so that W x = z, with no bias)");
         double xx = 0.0;  // x^T x
         for (double v : c.x) xx += v * v;
-        if (xx == 0.0) fail("x", "is zero (x^T x = 0), so no W gives W x = logits");
+        if (xx == 0.0) {
+            const bool zero = std::all_of(c.x.begin(), c.x.end(), [](double v) { return v == 0.0; });
+            fail("x", zero ? "is zero (x^T x = 0), so no W gives W x = logits"
+                           : "is so small that x^T x underflows to 0 in double precision");
+        }
         if (!std::isfinite(xx)) fail("x", "x^T x overflows a double");
         Array x_vec = xt::zeros<double>({d_x});  // [d]
         std::copy(c.x.begin(), c.x.end(), x_vec.begin());

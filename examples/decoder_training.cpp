@@ -209,7 +209,8 @@ int main(int argc, char** argv) {
     bool no_plots = false;
     app.add_option("--case", case_path,
                    "Run a case from a JSON file (W or logits, b, x, target, vocab, lr, steps) "
-                   "instead of the walkthrough");
+                   "instead of the walkthrough")
+        ->type_name("FILE");
     app.add_flag("--json", json_output,
                  "Print one JSON document with the results on stdout and nothing else "
                  "(without --case: Bsp. 1); writes plots only when --plots is given");
@@ -220,12 +221,13 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     CLI::Option* plots_option =
         app.add_option("--plots", plots_dir, "Folder for the plots (PNG, with their gnuplot scripts)")
+            ->type_name("DIR")
             ->capture_default_str();
     app.add_flag("--no-plots", no_plots, "Do not draw the plots")->excludes(plots_option);
     try {
         app.parse(argc, argv);
         if (!std::isfinite(lr) || lr < 0)
-            throw CLI::ValidationError("--lr", "must be a finite number >= 0, got " + std::to_string(lr));
+            throw CLI::ValidationError("--lr", "must be a finite number >= 0, got " + app["--lr"]->as<std::string>());
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
