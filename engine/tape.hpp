@@ -54,7 +54,8 @@ public:
         bool wants_grad = false;
         for (const Tensor& t : in) {
             if (!t.defined())
-                throw std::invalid_argument(std::string(Op::name) + ": an input is an empty Tensor");
+                throw std::invalid_argument(std::string(Op::name) +
+                                            ": an input is an empty Tensor");
             wants_grad = wants_grad || t.requires_grad();
         }
         if (!recording_ || !wants_grad) return run_unrecorded<Op, N>(std::move(op), in);

@@ -24,12 +24,18 @@ using json = nlohmann::json;
 // "a string", "null", ... for "expected a number, got a string".
 std::string kind_of(const json& j) {
     switch (j.type()) {
-        case json::value_t::null: return "null";
-        case json::value_t::boolean: return "a boolean";
-        case json::value_t::string: return "a string";
-        case json::value_t::array: return "an array";
-        case json::value_t::object: return "an object";
-        default: return "a number";
+        case json::value_t::null:
+            return "null";
+        case json::value_t::boolean:
+            return "a boolean";
+        case json::value_t::string:
+            return "a string";
+        case json::value_t::array:
+            return "an array";
+        case json::value_t::object:
+            return "an object";
+        default:
+            return "a number";
     }
 }
 
@@ -39,7 +45,9 @@ std::string plural(std::size_t n, const std::string& one, const std::string& man
 }
 
 // A number as JSON writes it (shortest form that reads back the same).
-std::string number_text(double v) { return json(v).dump(); }
+std::string number_text(double v) {
+    return json(v).dump();
+}
 
 // A value as the case file wrote it, cut short for a one-line message.
 std::string value_text(const json& j) {
@@ -51,7 +59,8 @@ std::string value_text(const json& j) {
 // parser quotes back, a control character) become '?'.
 std::string printable(std::string text) {
     for (char& ch : text)
-        if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) >= 0x7f) ch = '?';
+        if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) >= 0x7f)
+            ch = '?';
     return text;
 }
 
@@ -71,11 +80,13 @@ std::size_t whole_number_at(const json& j, const std::string& field, double limi
     if (!j.is_number()) fail(field, "expected a whole number, got " + kind_of(j));
     if (j.is_number_unsigned()) {
         const auto u = j.get<std::uint64_t>();
-        if (static_cast<double>(u) > limit) fail(field, value_text(j) + " is out of range: " + what);
+        if (static_cast<double>(u) > limit)
+            fail(field, value_text(j) + " is out of range: " + what);
         return static_cast<std::size_t>(u);
     }
     const double v = j.get<double>();  // signed integers fit a double exactly up to 2^53
-    if (j.is_number_float() && v != std::floor(v)) fail(field, "must be a whole number, got " + value_text(j));
+    if (j.is_number_float() && v != std::floor(v))
+        fail(field, "must be a whole number, got " + value_text(j));
     if (v < 0) fail(field, "must not be negative, got " + value_text(j));
     if (v > limit) fail(field, value_text(j) + " is out of range: " + what);
     return static_cast<std::size_t>(v);
@@ -100,12 +111,14 @@ Array vector_array(const std::vector<double>& v) {
 
 // A non-empty array of equally long, non-empty rows of numbers: [rows, cols].
 Array matrix_at(const json& j, const std::string& field, const std::string& row_hint) {
-    if (!j.is_array()) fail(field, "expected an array of rows (" + row_hint + "), got " + kind_of(j));
+    if (!j.is_array())
+        fail(field, "expected an array of rows (" + row_hint + "), got " + kind_of(j));
     if (j.empty()) fail(field, "is empty");
     std::vector<std::vector<double>> rows;
     for (std::size_t r = 0; r < j.size(); ++r) {
         const std::string row_field = field + "[" + std::to_string(r) + "]";
-        if (!j[r].is_array()) fail(row_field, "expected a row (an array of numbers), got " + kind_of(j[r]));
+        if (!j[r].is_array())
+            fail(row_field, "expected a row (an array of numbers), got " + kind_of(j[r]));
         rows.push_back(numbers_at(j[r], row_field));
         if (rows[r].size() != rows[0].size()) {
             fail(row_field, "has " + plural(rows[r].size(), "number", "numbers") + " but " + field +
@@ -135,8 +148,7 @@ json parse_json(const std::string& text) {
                 break;
             case json::parse_event_t::key: {
                 const std::string& key = parsed.get_ref<const std::string&>();
-                if (!keys_seen.back().insert(key).second)
-                    fail(key, "given twice in one object");
+                if (!keys_seen.back().insert(key).second) fail(key, "given twice in one object");
                 key_path.back() = key;
                 break;
             }
@@ -144,7 +156,8 @@ json parse_json(const std::string& text) {
                 keys_seen.pop_back();
                 key_path.pop_back();
                 break;
-            default: break;
+            default:
+                break;
         }
         return true;
     };
@@ -170,11 +183,12 @@ json parse_json(const std::string& text) {
     }
 }
 
-const std::set<std::string> kKnownFields = {"W",    "b",  "logits", "x",    "target",
+const std::set<std::string> kKnownFields = {"W",     "b",  "logits", "x",    "target",
                                             "vocab", "lr", "steps",  "name", "comment"};
 
 std::vector<slides::VocabEntry> vocab_at(const json& j, std::size_t V) {
-    if (!j.is_array()) fail("vocab", "expected an array of {\"id\": ..., \"token\": ...}, got " + kind_of(j));
+    if (!j.is_array())
+        fail("vocab", "expected an array of {\"id\": ..., \"token\": ...}, got " + kind_of(j));
     if (j.size() != V) {
         fail("vocab", "has " + plural(j.size(), "entry", "entries") + " but W has V = " +
                           plural(V, "row", "rows") + " (one entry per row of W)");
@@ -183,7 +197,8 @@ std::vector<slides::VocabEntry> vocab_at(const json& j, std::size_t V) {
     for (std::size_t i = 0; i < j.size(); ++i) {
         const std::string field = "vocab[" + std::to_string(i) + "]";
         const json& e = j[i];
-        if (!e.is_object()) fail(field, "expected an object {\"id\": ..., \"token\": ...}, got " + kind_of(e));
+        if (!e.is_object())
+            fail(field, "expected an object {\"id\": ..., \"token\": ...}, got " + kind_of(e));
         for (const auto& item : e.items()) {
             if (item.key() != "id" && item.key() != "token")
                 fail(field + "." + item.key(), "unknown field (an entry has \"id\" and \"token\")");
@@ -192,7 +207,8 @@ std::vector<slides::VocabEntry> vocab_at(const json& j, std::size_t V) {
         if (!e.contains("token")) fail(field + ".token", "missing");
         const double max_id = 9007199254740992.0;  // 2^53: every id up to it is exact
         const std::size_t id = whole_number_at(e["id"], field + ".id", max_id, "at most 2^53");
-        if (!e["token"].is_string()) fail(field + ".token", "expected a string, got " + kind_of(e["token"]));
+        if (!e["token"].is_string())
+            fail(field + ".token", "expected a string, got " + kind_of(e["token"]));
         vocab.push_back({static_cast<long>(id), e["token"].get<std::string>()});
     }
     return vocab;
@@ -202,17 +218,20 @@ std::vector<slides::VocabEntry> vocab_at(const json& j, std::size_t V) {
 
 Case parse_case(const std::string& json_text) {
     const json root = parse_json(json_text);
-    if (!root.is_object()) fail("case", "expected a JSON object at the top level, got " + kind_of(root));
+    if (!root.is_object())
+        fail("case", "expected a JSON object at the top level, got " + kind_of(root));
     for (const auto& item : root.items()) {
         if (!kKnownFields.count(item.key())) {
-            fail(item.key(), "unknown field (known: W, b, logits, x, target, vocab, lr, steps, "
-                             "name, comment)");
+            fail(item.key(),
+                 "unknown field (known: W, b, logits, x, target, vocab, lr, steps, "
+                 "name, comment)");
         }
     }
 
     Case c;
     if (root.contains("name")) {
-        if (!root["name"].is_string()) fail("name", "expected a string, got " + kind_of(root["name"]));
+        if (!root["name"].is_string())
+            fail("name", "expected a string, got " + kind_of(root["name"]));
         c.name = root["name"].get<std::string>();
     }
     if (root.contains("comment") && !root["comment"].is_string())
@@ -235,7 +254,8 @@ Case parse_case(const std::string& json_text) {
     const bool has_W = root.contains("W");
     const bool has_logits = root.contains("logits");
     if (has_W && has_logits) fail("W", "give either W or logits, not both");
-    if (!has_W && !has_logits) fail("W", "missing (give W, V rows of d numbers, or logits, V numbers)");
+    if (!has_W && !has_logits)
+        fail("W", "missing (give W, V rows of d numbers, or logits, V numbers)");
     if (has_W) {
         c.W = matrix_at(root["W"], "W", "V rows of d numbers");  // [V, d]
         if (c.W.shape()[1] != d_x) {
@@ -250,11 +270,13 @@ Case parse_case(const std::string& json_text) {
             fail("x", "has " + std::to_string(B) + " rows, but logits go with a single input x " +
                           "(W = z x^T / (x^T x) is built from one x)");
         }
-        if (root.contains("b")) fail("b", "not allowed with logits (W is built so that W x = z, with no bias)");
+        if (root.contains("b"))
+            fail("b", "not allowed with logits (W is built so that W x = z, with no bias)");
         double xx = 0.0;  // x^T x
         for (double v : c.x) xx += v * v;
         if (xx == 0.0) {
-            const bool zero = std::all_of(c.x.begin(), c.x.end(), [](double v) { return v == 0.0; });
+            const bool zero =
+                std::all_of(c.x.begin(), c.x.end(), [](double v) { return v == 0.0; });
             fail("x", zero ? "is zero (x^T x = 0), so no W gives W x = logits"
                            : "is so small that x^T x underflows to 0 in double precision");
         }
@@ -272,14 +294,15 @@ Case parse_case(const std::string& json_text) {
         c.has_bias = true;
         c.b = vector_array(numbers_at(root["b"], "b"));  // [V]
         if (c.b.size() != V) {
-            fail("b", "has " + plural(c.b.size(), "number", "numbers") + " but W has V = " +
-                          plural(V, "row", "rows"));
+            fail("b", "has " + plural(c.b.size(), "number", "numbers") +
+                          " but W has V = " + plural(V, "row", "rows"));
         }
     }
 
     if (!root.contains("target")) fail("target", "missing (a class index per input row, 0-based)");
     const json& jt = root["target"];
-    const std::string range = "W has V = " + plural(V, "row", "rows") + " (indices 0.." + std::to_string(V - 1) + ")";
+    const std::string range =
+        "W has V = " + plural(V, "row", "rows") + " (indices 0.." + std::to_string(V - 1) + ")";
     if (jt.is_array()) {
         if (jt.empty()) fail("target", "is empty (give one class index per row of x)");
         if (jt.size() != B) {
@@ -290,7 +313,8 @@ Case parse_case(const std::string& json_text) {
             c.targets.push_back(whole_number_at(jt[r], "target[" + std::to_string(r) + "]",
                                                 static_cast<double>(V - 1), range));
     } else {
-        if (!jt.is_number()) fail("target", "expected a class index or an array of them, got " + kind_of(jt));
+        if (!jt.is_number())
+            fail("target", "expected a class index or an array of them, got " + kind_of(jt));
         if (B != 1) {
             fail("target", "a single class index given but x has " + std::to_string(B) +
                                " rows (give one per row)");
@@ -354,8 +378,8 @@ Case bsp1_case(double lr, int steps) {
     Case c;
     c.name = ex.name;
     c.W_from_logits = true;
-    c.logits = ex.z;                                     // [V]
-    c.W = slides::w_out_from_logits(ex.z, ex.x);         // [V, d]
+    c.logits = ex.z;                                         // [V]
+    c.W = slides::w_out_from_logits(ex.z, ex.x);             // [V, d]
     c.x = xt::zeros<double>({std::size_t{1}, ex.x.size()});  // [1, d]
     std::copy(ex.x.begin(), ex.x.end(), c.x.begin());
     c.single_input = true;

@@ -37,17 +37,17 @@ public:
 
 /// A checked case, ready to compute: every array non-empty, finite and of matching shape.
 struct Case {
-    std::string name;                         // "" when the file gives none
-    Array W;                                  // [V, d]
+    std::string name;  // "" when the file gives none
+    Array W;           // [V, d]
     bool has_bias = false;
-    Array b;                                  // [V] when has_bias, else empty
-    bool W_from_logits = false;               // W was built as z x^T / (x^T x)
-    Array logits;                             // [V] the given z when W_from_logits
-    Array x;                                  // [B, d] (a single input is one row)
-    bool single_input = false;                // x was given as one vector [d]
-    std::vector<std::size_t> targets;         // B class indices in [0, V)
-    std::vector<slides::VocabEntry> vocab;    // empty or V entries in W's row order
-    double lr = 0.5;                          // the walkthrough's defaults
+    Array b;                                // [V] when has_bias, else empty
+    bool W_from_logits = false;             // W was built as z x^T / (x^T x)
+    Array logits;                           // [V] the given z when W_from_logits
+    Array x;                                // [B, d] (a single input is one row)
+    bool single_input = false;              // x was given as one vector [d]
+    std::vector<std::size_t> targets;       // B class indices in [0, V)
+    std::vector<slides::VocabEntry> vocab;  // empty or V entries in W's row order
+    double lr = 0.5;                        // the walkthrough's defaults
     int steps = 5;
 
     std::size_t V() const { return W.shape()[0]; }

@@ -31,7 +31,8 @@ std::string num(double v) {
 
 std::string header(const std::string& name, const std::string& what) {
     return "# tapegrad decoder_training: " + what + "\n# Redraw: gnuplot " + name + ".gp > " +
-           name + ".png\n"
+           name +
+           ".png\n"
            "set terminal pngcairo size 800,450 noenhanced font 'sans,10'\n"
            "set grid lt 0 lw 0.5\n";
 }
@@ -42,16 +43,19 @@ std::string token_label(const Case& c, std::size_t i) {
 
 PlotScript probabilities_script(const Case& c, const CaseResult& r) {
     const std::size_t V = c.V();
-    std::string s = header("probabilities", "softmax probabilities per token, before and after SGD");
+    std::string s =
+        header("probabilities", "softmax probabilities per token, before and after SGD");
     s += "$PROBS << EOD\n# token  p_before  p_after   (input row 0)\n";
     for (std::size_t i = 0; i < V; ++i)
-        s += "\"" + token_label(c, i) + "\" " + num(r.probs(0, i)) + " " + num(r.probs_after_sgd(0, i)) + "\n";
+        s += "\"" + token_label(c, i) + "\" " + num(r.probs(0, i)) + " " +
+             num(r.probs_after_sgd(0, i)) + "\n";
     s += "EOD\n";
     s += "set title 'Softmax probabilities per token" +
          std::string(c.B() > 1 ? " (input row 0 of " + std::to_string(c.B()) + ")" : "") +
          ": before and after " + std::to_string(c.steps) + " SGD steps'\n";
     s += "set ylabel 'p'\nset yrange [0:1.15]\nset xrange [-0.6:" + num(V - 0.4) + "]\n";
-    s += "set style fill solid 0.8 border -1\nset boxwidth 0.38\nset grid noxtics\nset key top right\n";
+    s += "set style fill solid 0.8 border -1\nset boxwidth 0.38\nset grid noxtics\nset key top "
+         "right\n";
     if (V > 8) s += "set xtics rotate by -45\n";
     // The first series only places the token names under the bar pairs (its point at y = -1
     // lies outside the y range and is not drawn).
@@ -60,8 +64,9 @@ PlotScript probabilities_script(const Case& c, const CaseResult& r) {
          "     '' using ($0+0.2):3 with boxes lc rgb '#ee6677' title 'after " +
          std::to_string(c.steps) + " steps (lr = " + num(c.lr) + ")'";
     if (V <= 12) {
-        s += ", \\\n     '' using ($0-0.2):2:(sprintf('%.3f', $2)) with labels offset 0,0.7 notitle"
-             ", \\\n     '' using ($0+0.2):3:(sprintf('%.3f', $3)) with labels offset 0,0.7 notitle";
+        s +=
+            ", \\\n     '' using ($0-0.2):2:(sprintf('%.3f', $2)) with labels offset 0,0.7 notitle"
+            ", \\\n     '' using ($0+0.2):3:(sprintf('%.3f', $3)) with labels offset 0,0.7 notitle";
     }
     s += "\n";
     return {"probabilities", s};
@@ -69,21 +74,26 @@ PlotScript probabilities_script(const Case& c, const CaseResult& r) {
 
 std::string sgd_block(const CaseResult& r) {
     std::string s = "$SGD << EOD\n# step  loss  p_target\n";
-    for (const SgdEntry& e : r.sgd) s += std::to_string(e.step) + " " + num(e.loss) + " " + num(e.p_target) + "\n";
+    for (const SgdEntry& e : r.sgd)
+        s += std::to_string(e.step) + " " + num(e.loss) + " " + num(e.p_target) + "\n";
     return s + "EOD\n";
 }
 
 PlotScript sgd_script(const Case& c, const CaseResult& r) {
     std::string s = header("sgd", "loss and p(target) over the SGD steps");
     s += sgd_block(r);
-    s += "set title 'SGD through the tape, lr = " + num(c.lr) + ": the loss falls as p(target) rises'\n";
+    s += "set title 'SGD through the tape, lr = " + num(c.lr) +
+         ": the loss falls as p(target) rises'\n";
     s += "set xlabel 'step (updates of W" + std::string(c.has_bias ? " and b" : "") + ")'\n";
     s += "set ylabel 'loss L'\nset y2label 'p(target)" +
          std::string(c.B() > 1 ? ", mean over rows" : "") + "'\n";
-    s += "set yrange [0:*]\nset y2range [0:1]\nset ytics nomirror\nset y2tics\nset key center right\n";
+    s += "set yrange [0:*]\nset y2range [0:1]\nset ytics nomirror\nset y2tics\nset key center "
+         "right\n";
     const std::string style = r.sgd.size() <= 60 ? "linespoints pt 7 ps 0.8" : "lines";
-    s += "plot $SGD using 1:2 with " + style + " lw 2 lc rgb '#4477aa' title 'loss', \\\n"
-         "     '' using 1:3 axes x1y2 with " + style + " lw 2 lc rgb '#ee6677' title 'p(target)'\n";
+    s += "plot $SGD using 1:2 with " + style +
+         " lw 2 lc rgb '#4477aa' title 'loss', \\\n"
+         "     '' using 1:3 axes x1y2 with " +
+         style + " lw 2 lc rgb '#ee6677' title 'p(target)'\n";
     return {"sgd", s};
 }
 
@@ -138,9 +148,10 @@ int run_gnuplot(const std::string& gnuplot, const std::string& script, const std
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, png_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<char*> argv = {const_cast<char*>(gnuplot.c_str()), const_cast<char*>(script.c_str()),
-                               nullptr};
+    posix_spawn_file_actions_addopen(&actions, 1, png_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    std::vector<char*> argv = {const_cast<char*>(gnuplot.c_str()),
+                               const_cast<char*>(script.c_str()), nullptr};
     pid_t pid = 0;
     const int spawned = posix_spawn(&pid, gnuplot.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
@@ -213,7 +224,8 @@ PlotOutcome write_plots(const std::string& dir, const Case& c, const CaseResult&
         if (!drawn) {
             fs::remove(png_tmp, ec);
             outcome.skipped = "gnuplot failed on " + script.string() +
-                              (status < 0 ? " (could not run it)" : " (exit status " + std::to_string(status) + ")");
+                              (status < 0 ? " (could not run it)"
+                                          : " (exit status " + std::to_string(status) + ")");
             return outcome;
         }
         fs::rename(png_tmp, png, ec);

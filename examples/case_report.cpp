@@ -47,7 +47,8 @@ std::string class_label(const Case& c, std::size_t i) {
 
 void append_vector(std::string& out, const Array& a, std::size_t offset, std::size_t n) {
     out += "[";
-    for (std::size_t j = 0; j < n; ++j) appendf(out, "%s%10.6f", j ? ", " : "", a.data()[offset + j]);
+    for (std::size_t j = 0; j < n; ++j)
+        appendf(out, "%s%10.6f", j ? ", " : "", a.data()[offset + j]);
     out += "]";
 }
 
@@ -189,7 +190,8 @@ std::string report_text(const Case& c, const CaseResult& r, const std::string& t
         }
         const std::size_t k = r.prediction[row];
         appendf(out, "  prediction (argmax): %s, p = %.4f; -log p(target) = %.4f\n\n",
-                class_label(c, k).c_str(), r.probs(row, k), -std::log(r.probs(row, c.targets[row])));
+                class_label(c, k).c_str(), r.probs(row, k),
+                -std::log(r.probs(row, c.targets[row])));
     }
     appendf(out, "loss L = %.6f  (mean over %zu row%s)\n\n", r.loss, B, B == 1 ? "" : "s");
 
@@ -217,7 +219,8 @@ std::string report_text(const Case& c, const CaseResult& r, const std::string& t
             c.has_bias ? ", b" : "", c.lr, c.steps);
     appendf(out, "%4s | %10s | %10s\n", "step", "loss", "p(target)");
     out += "-----+------------+-----------\n";
-    for (const SgdEntry& e : r.sgd) appendf(out, "%4d | %10.6f | %10.6f\n", e.step, e.loss, e.p_target);
+    for (const SgdEntry& e : r.sgd)
+        appendf(out, "%4d | %10.6f | %10.6f\n", e.step, e.loss, e.p_target);
     if (B > 1) out += "p(target) is the mean over rows of each row's target probability.\n";
     return out;
 }

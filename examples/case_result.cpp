@@ -68,27 +68,26 @@ void autodiff(const Case& c, CaseResult& out) {
     Tensor b = c.has_bias ? Tensor::parameter(c.b, "b") : Tensor();
     Tensor z = c.has_bias ? linear(tape, x, W, b) : linear(tape, x, W);
     if (!all_finite(z.value())) {
-        throw CaseError(std::string(c.has_bias ? "W, b, x" : "W, x") +
-                        ": z = x W^T" + (c.has_bias ? " + b" : "") +
-                        " overflows a double; scale the numbers down");
+        throw CaseError(std::string(c.has_bias ? "W, b, x" : "W, x") + ": z = x W^T" +
+                        (c.has_bias ? " + b" : "") + " overflows a double; scale the numbers down");
     }
     Tensor loss = softmax_cross_entropy(tape, z, c.targets);
     tape.backward(loss);
     out.loss = loss.value()();
-    out.logits = z.value();          // [B, V]
-    out.probs = softmax(z.value());  // [B, V]
-    out.grad_W.autodiff = W.grad();  // [V, d]
+    out.logits = z.value();                          // [B, V]
+    out.probs = softmax(z.value());                  // [B, V]
+    out.grad_W.autodiff = W.grad();                  // [V, d]
     if (c.has_bias) out.grad_b.autodiff = b.grad();  // [V]
-    out.grad_x.autodiff = x.grad();       // [B, d]
-    out.grad_logits.autodiff = z.grad();  // [B, V]
+    out.grad_x.autodiff = x.grad();                  // [B, d]
+    out.grad_logits.autodiff = z.grad();             // [B, V]
 }
 
 // The closed forms, by plain loops from the case's numbers alone.
 void closed_form(const Case& c, CaseResult& out) {
     const std::size_t B = c.B(), V = c.V(), d = c.d();
     const Array z = logits_by_loops(c, c.W, c.has_bias ? &c.b : nullptr);  // [B, V]
-    const Array P = softmax_by_loops(z);           // [B, V]
-    Array G = P;                                   // (P - Y) / B   [B, V]
+    const Array P = softmax_by_loops(z);                                   // [B, V]
+    Array G = P;                                                           // (P - Y) / B   [B, V]
     for (std::size_t r = 0; r < B; ++r) {
         G(r, c.targets[r]) -= 1.0;
         for (std::size_t i = 0; i < V; ++i) G(r, i) /= static_cast<double>(B);
@@ -114,8 +113,8 @@ void closed_form(const Case& c, CaseResult& out) {
 Array finite_differences(const Case& c) {
     const std::size_t V = c.V(), d = c.d();
     const double scale = finite_difference_step_scale();
-    Array W = c.W;                             // perturbed in place, one element at a time   [V, d]
-    Array grad = xt::zeros<double>({V, d});    // [V, d]
+    Array W = c.W;                           // perturbed in place, one element at a time   [V, d]
+    Array grad = xt::zeros<double>({V, d});  // [V, d]
     for (std::size_t i = 0; i < V; ++i)
         for (std::size_t j = 0; j < d; ++j) {
             const double w = c.W(i, j);
@@ -161,7 +160,9 @@ void sgd(const Case& c, CaseResult& out) {
 
 }  // namespace
 
-double finite_difference_step_scale() { return std::cbrt(std::numeric_limits<double>::epsilon()); }
+double finite_difference_step_scale() {
+    return std::cbrt(std::numeric_limits<double>::epsilon());
+}
 
 double case_loss(const Case& c, const Array& W) {
     const Array z = logits_by_loops(c, W, c.has_bias ? &c.b : nullptr);  // [B, V]
@@ -193,8 +194,8 @@ CaseResult run_case(const Case& c) {
     for (const GradComparison* g : grads) {
         if (!all_finite(g->autodiff) || !all_finite(g->closed_form))
             throw CaseError("W, x: a gradient is not a finite number; scale the numbers down");
-        out.max_abs_diff_autodiff_vs_closed_form =
-            std::max(out.max_abs_diff_autodiff_vs_closed_form, max_abs_diff(g->autodiff, g->closed_form));
+        out.max_abs_diff_autodiff_vs_closed_form = std::max(
+            out.max_abs_diff_autodiff_vs_closed_form, max_abs_diff(g->autodiff, g->closed_form));
     }
     if (!all_finite(out.grad_W.finite_difference))
         throw CaseError("W, x: a finite difference is not a finite number; scale the numbers down");

@@ -45,18 +45,18 @@ struct SgdEntry {
 };
 
 struct CaseResult {
-    Array logits;                         // [B, V]  z = x W^T + b
-    Array probs;                          // [B, V]  softmax of z
-    double loss = 0.0;                    // mean cross-entropy over the rows
-    std::vector<std::size_t> prediction;  // argmax of each row of probs
-    GradComparison grad_W;                // [V, d]  (with finite differences)
-    GradComparison grad_b;                // [V]     empty when the case has no bias
-    GradComparison grad_x;                // [B, d]
-    GradComparison grad_logits;           // [B, V]  dL/dz
-    double max_abs_diff_autodiff_vs_closed_form = 0.0;        // over W, b, x and logits
+    Array logits;                                       // [B, V]  z = x W^T + b
+    Array probs;                                        // [B, V]  softmax of z
+    double loss = 0.0;                                  // mean cross-entropy over the rows
+    std::vector<std::size_t> prediction;                // argmax of each row of probs
+    GradComparison grad_W;                              // [V, d]  (with finite differences)
+    GradComparison grad_b;                              // [V]     empty when the case has no bias
+    GradComparison grad_x;                              // [B, d]
+    GradComparison grad_logits;                         // [B, V]  dL/dz
+    double max_abs_diff_autodiff_vs_closed_form = 0.0;  // over W, b, x and logits
     double max_abs_diff_autodiff_vs_finite_difference = 0.0;  // over W
-    std::vector<SgdEntry> sgd;            // steps + 1 entries
-    Array probs_after_sgd;                // [B, V]  after the last update
+    std::vector<SgdEntry> sgd;                                // steps + 1 entries
+    Array probs_after_sgd;                                    // [B, V]  after the last update
 };
 
 /// The multiplier of max(1, |w|) in the finite-difference step: cbrt(machine epsilon).

@@ -29,15 +29,25 @@ struct BrokenCase {
     const char* message;
     bool when_run = false;
 };
-std::ostream& operator<<(std::ostream& out, const BrokenCase& c) { return out << c.file; }
+std::ostream& operator<<(std::ostream& out, const BrokenCase& c) {
+    return out << c.file;
+}
 
 const BrokenCase kBrokenCases[] = {
     // not JSON, or not a case at all
-    {"not_json.json", "case: not valid JSON: line 1, column 1: syntax error while parsing value - invalid literal"},
-    {"empty_file.json", "case: not valid JSON: line 1, column 1: syntax error while parsing value - unexpected end of input"},
-    {"truncated.json", "case: not valid JSON: line 2, column 1: syntax error while parsing array - unexpected end of input"},
-    {"trailing_garbage.json", "case: not valid JSON: line 1, column 43: syntax error while parsing value - invalid literal"},
-    {"invalid_utf8.json", "case: not valid JSON: line 1, column 52: syntax error while parsing value - invalid string: ill-formed UTF-8 byte"},
+    {"not_json.json",
+     "case: not valid JSON: line 1, column 1: syntax error while parsing value - invalid literal"},
+    {"empty_file.json",
+     "case: not valid JSON: line 1, column 1: syntax error while parsing value - unexpected end of "
+     "input"},
+    {"truncated.json",
+     "case: not valid JSON: line 2, column 1: syntax error while parsing array - unexpected end of "
+     "input"},
+    {"trailing_garbage.json",
+     "case: not valid JSON: line 1, column 43: syntax error while parsing value - invalid literal"},
+    {"invalid_utf8.json",
+     "case: not valid JSON: line 1, column 52: syntax error while parsing value - invalid string: "
+     "ill-formed UTF-8 byte"},
     {"top_level_array.json", "case: expected a JSON object at the top level, got an array"},
     {"top_level_null.json", "case: expected a JSON object at the top level, got null"},
     {"top_level_number.json", "case: expected a JSON object at the top level, got a number"},
@@ -45,7 +55,8 @@ const BrokenCase kBrokenCases[] = {
     {"deep_nesting.json", "case: nested deeper than 32 levels"},
     {"deep_nesting_in_W.json", "case: nested deeper than 32 levels"},
     {"duplicate_field.json", "W: given twice in one object"},
-    {"unknown_field.json", "step: unknown field (known: W, b, logits, x, target, vocab, lr, steps, name, comment)"},
+    {"unknown_field.json",
+     "step: unknown field (known: W, b, logits, x, target, vocab, lr, steps, name, comment)"},
     {"name_number.json", "name: expected a string, got a number"},
     // missing fields
     {"missing_W_and_logits.json", "W: missing (give W, V rows of d numbers, or logits, V numbers)"},
@@ -71,10 +82,12 @@ const BrokenCase kBrokenCases[] = {
     {"x_wrong_length.json", "x: has 3 numbers but W has d = 2 columns"},
     {"x_rows_wrong_length.json", "x: rows have 3 numbers but W has d = 2 columns"},
     {"b_wrong_length.json", "b: has 2 numbers but W has V = 3 rows"},
-    {"vocab_wrong_length.json", "vocab: has 2 entries but W has V = 3 rows (one entry per row of W)"},
+    {"vocab_wrong_length.json",
+     "vocab: has 2 entries but W has V = 3 rows (one entry per row of W)"},
     // targets
     {"target_out_of_range.json", "target: 3 is out of range: W has V = 3 rows (indices 0..2)"},
-    {"target_row_out_of_range.json", "target[1]: 5 is out of range: W has V = 3 rows (indices 0..2)"},
+    {"target_row_out_of_range.json",
+     "target[1]: 5 is out of range: W has V = 3 rows (indices 0..2)"},
     {"target_huge.json", "target: 1e+300 is out of range: W has V = 3 rows (indices 0..2)"},
     {"target_negative.json", "target: must not be negative, got -1"},
     {"target_row_negative.json", "target[1]: must not be negative, got -2"},
@@ -85,7 +98,8 @@ const BrokenCase kBrokenCases[] = {
     {"target_boolean.json", "target[0]: expected a whole number, got a boolean"},
     {"too_few_targets.json", "target: 1 class index given but x has 2 rows"},
     {"too_many_targets.json", "target: 3 class indices given but x has 2 rows"},
-    {"one_target_for_two_rows.json", "target: a single class index given but x has 2 rows (give one per row)"},
+    {"one_target_for_two_rows.json",
+     "target: a single class index given but x has 2 rows (give one per row)"},
     // non-numbers where numbers belong
     {"W_string.json", "W[0][1]: expected a number, got a string"},
     {"W_null.json", "W[1][0]: expected a number, got null"},
@@ -99,16 +113,20 @@ const BrokenCase kBrokenCases[] = {
     {"logits_object.json", "logits: expected an array of numbers, got an object"},
     // numbers that overflow a double
     {"W_overflow.json", "W: number overflow parsing '1e999' (beyond the range of a double)"},
-    {"x_overflow_negative.json", "x: number overflow parsing '-1e400' (beyond the range of a double)"},
+    {"x_overflow_negative.json",
+     "x: number overflow parsing '-1e400' (beyond the range of a double)"},
     {"lr_overflow.json", "lr: number overflow parsing '1e309' (beyond the range of a double)"},
     {"logits_huge_integer.json", "logits: number overflow parsing '9999999999"},
-    {"vocab_id_overflow.json", "vocab.id: number overflow parsing '1e999' (beyond the range of a double)"},
+    {"vocab_id_overflow.json",
+     "vocab.id: number overflow parsing '1e999' (beyond the range of a double)"},
     // the logits form
     {"zero_x_with_logits.json", "x: is zero (x^T x = 0), so no W gives W x = logits"},
-    {"underflowing_x_with_logits.json", "x: is so small that x^T x underflows to 0 in double precision"},
+    {"underflowing_x_with_logits.json",
+     "x: is so small that x^T x underflows to 0 in double precision"},
     {"overflowing_x_with_logits.json", "x: x^T x overflows a double"},
     {"logits_with_two_rows.json", "x: has 2 rows, but logits go with a single input x"},
-    {"logits_with_bias.json", "b: not allowed with logits (W is built so that W x = z, with no bias)"},
+    {"logits_with_bias.json",
+     "b: not allowed with logits (W is built so that W x = z, with no bias)"},
     // steps and lr
     {"steps_negative.json", "steps: must not be negative, got -1"},
     {"steps_fractional.json", "steps: must be a whole number, got 2.5"},
@@ -120,21 +138,28 @@ const BrokenCase kBrokenCases[] = {
     {"lr_array.json", "lr: expected a number, got an array"},
     {"lr_negative.json", "lr: must not be negative, got -0.1"},
     // the vocabulary
-    {"vocab_entry_string.json", "vocab[0]: expected an object {\"id\": ..., \"token\": ...}, got a string"},
+    {"vocab_entry_string.json",
+     "vocab[0]: expected an object {\"id\": ..., \"token\": ...}, got a string"},
     {"vocab_missing_token.json", "vocab[0].token: missing"},
     {"vocab_missing_id.json", "vocab[0].id: missing"},
     {"vocab_id_negative.json", "vocab[0].id: must not be negative, got -5"},
     {"vocab_id_string.json", "vocab[0].id: expected a whole number, got a string"},
     {"vocab_token_number.json", "vocab[0].token: expected a string, got a number"},
-    {"vocab_unknown_field.json", "vocab[0].tokn: unknown field (an entry has \"id\" and \"token\")"},
+    {"vocab_unknown_field.json",
+     "vocab[0].tokn: unknown field (an entry has \"id\" and \"token\")"},
     {"vocab_duplicate_id_key.json", "id: given twice in one object"},
     // every number fine, but not together
     {"z_overflows.json", "W, x: z = x W^T overflows a double; scale the numbers down", true},
-    {"lr_diverges.json", "lr: SGD diverged at step 1 (the loss is no longer a finite number); try a smaller lr", true},
+    {"lr_diverges.json",
+     "lr: SGD diverged at step 1 (the loss is no longer a finite number); try a smaller lr", true},
 };
 
-std::string invalid_path(const std::string& file) { return kCases + "/invalid/" + file; }
-std::string valid_path(const std::string& file) { return kCases + "/valid/" + file; }
+std::string invalid_path(const std::string& file) {
+    return kCases + "/invalid/" + file;
+}
+std::string valid_path(const std::string& file) {
+    return kCases + "/valid/" + file;
+}
 
 /// The message of the CaseError that `f` throws, or "" when it throws none.
 template <class F>
@@ -153,9 +178,10 @@ bool starts_with(const std::string& s, const std::string& prefix) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(case_file)
+BOOST_AUTO_TEST_SUITE(test_case_file)
 
-BOOST_DATA_TEST_CASE(each_broken_case_is_refused_naming_its_field, bdata::make(kBrokenCases), broken) {
+BOOST_DATA_TEST_CASE(each_broken_case_is_refused_naming_its_field, bdata::make(kBrokenCases),
+                     broken) {
     const std::string text = read_case_file(invalid_path(broken.file));
     std::string message;
     if (broken.when_run) {
@@ -226,7 +252,7 @@ BOOST_AUTO_TEST_CASE(whole_numbers_written_as_decimals_are_indices_and_defaults_
     const Case c = parse_case(R"({"W": [[1, 2], [3, 4], [5, 6]], "x": [[1, 2]], "target": [2.0]})");
     BOOST_TEST(c.targets.at(0) == 2u);
     BOOST_TEST(!c.single_input);  // [[...]] is one row, not a single vector
-    BOOST_TEST(c.lr == 0.5);       // the walkthrough's defaults
+    BOOST_TEST(c.lr == 0.5);      // the walkthrough's defaults
     BOOST_TEST(c.steps == 5);
     BOOST_TEST(parse_case(R"({"W": [[1]], "x": [1], "target": 0, "steps": 2e0})").steps == 2);
 }
@@ -235,7 +261,8 @@ BOOST_AUTO_TEST_CASE(a_million_nested_brackets_are_refused_without_a_crash) {
     const std::string deep(1000000, '[');
     BOOST_TEST(case_error_of([&] { parse_case(deep); }) == "case: nested deeper than 32 levels");
     const std::string deep_field = R"({"x": )" + deep;
-    BOOST_TEST(case_error_of([&] { parse_case(deep_field); }) == "case: nested deeper than 32 levels");
+    BOOST_TEST(case_error_of([&] { parse_case(deep_field); }) ==
+               "case: nested deeper than 32 levels");
 }
 
 BOOST_AUTO_TEST_CASE(a_case_too_large_for_finite_differences_is_refused_before_computing) {
@@ -248,21 +275,26 @@ BOOST_AUTO_TEST_CASE(a_case_too_large_for_finite_differences_is_refused_before_c
     std::string x = "[" + row;
     for (int i = 1; i < 20; ++i) x += "," + row;
     x += "]";
-    const std::string text = R"({"W": )" + W + R"(, "x": )" + x + R"(, "target": [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]})";
+    const std::string text = R"({"W": )" + W + R"(, "x": )" + x +
+                             R"(, "target": [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]})";
     const std::string message = case_error_of([&] { parse_case(text); });
     BOOST_TEST_INFO("message: " << message);
-    BOOST_TEST(starts_with(message, "W: too large to check by finite differences: W [100, 100] and 20 rows"));
+    BOOST_TEST(starts_with(
+        message, "W: too large to check by finite differences: W [100, 100] and 20 rows"));
 }
 
 BOOST_AUTO_TEST_CASE(files_that_cannot_be_read_are_named) {
     const std::string missing = kCases + "/no_such_case.json";
-    BOOST_TEST(case_error_of([&] { read_case_file(missing); }) == missing + ": cannot open: No such file or directory");
-    BOOST_TEST(case_error_of([&] { read_case_file(kCases); }) == kCases + ": cannot open: is a directory");
+    BOOST_TEST(case_error_of([&] { read_case_file(missing); }) ==
+               missing + ": cannot open: No such file or directory");
+    BOOST_TEST(case_error_of([&] { read_case_file(kCases); }) ==
+               kCases + ": cannot open: is a directory");
 }
 
 BOOST_AUTO_TEST_CASE(load_case_puts_the_path_before_the_field) {
     const std::string path = invalid_path("ragged_W.json");
-    BOOST_TEST(starts_with(case_error_of([&] { load_case(path); }), path + ": W[1]: has 3 numbers"));
+    BOOST_TEST(
+        starts_with(case_error_of([&] { load_case(path); }), path + ": W[1]: has 3 numbers"));
 }
 
 BOOST_AUTO_TEST_CASE(case_error_is_an_invalid_argument) {

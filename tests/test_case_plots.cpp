@@ -48,8 +48,10 @@ struct ScopedEnv {
         ::setenv(n.c_str(), value.c_str(), 1);
     }
     ~ScopedEnv() {
-        if (had) ::setenv(name.c_str(), old.c_str(), 1);
-        else ::unsetenv(name.c_str());
+        if (had)
+            ::setenv(name.c_str(), old.c_str(), 1);
+        else
+            ::unsetenv(name.c_str());
     }
 };
 
@@ -59,7 +61,8 @@ std::pair<unsigned, unsigned> png_size(const fs::path& file) {
     unsigned char head[24] = {};
     in.read(reinterpret_cast<char*>(head), sizeof head);
     const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    if (!in || !std::equal(signature, signature + 8, head) || std::string(head + 12, head + 16) != "IHDR")
+    if (!in || !std::equal(signature, signature + 8, head) ||
+        std::string(head + 12, head + 16) != "IHDR")
         return {0, 0};
     auto be32 = [&](int at) {
         return (unsigned{head[at]} << 24) | (unsigned{head[at + 1]} << 16) |
@@ -75,9 +78,12 @@ std::vector<std::string> command_lines(const std::string& script) {
     std::string line;
     bool in_block = false;
     while (std::getline(in, line)) {
-        if (line.find("<< EOD") != std::string::npos) in_block = true;
-        else if (line == "EOD") in_block = false;
-        else if (!in_block) out.push_back(line);
+        if (line.find("<< EOD") != std::string::npos)
+            in_block = true;
+        else if (line == "EOD")
+            in_block = false;
+        else if (!in_block)
+            out.push_back(line);
     }
     return out;
 }
@@ -88,7 +94,7 @@ constexpr std::uintmax_t kMaxPngBytes = 1000000;
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(case_plots)
+BOOST_AUTO_TEST_SUITE(test_case_plots)
 
 BOOST_AUTO_TEST_CASE(labels_lose_quotes_backquotes_and_control_characters) {
     BOOST_TEST(plot_label("Frankreich") == "Frankreich");

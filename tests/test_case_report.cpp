@@ -40,7 +40,7 @@ bool same_numbers(const json& j, const Array& a) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(case_report)
+BOOST_AUTO_TEST_SUITE(test_case_report)
 
 BOOST_AUTO_TEST_CASE(json_has_the_schema_fields_in_order) {
     const Case c = bsp1_case(0.5, 5);
@@ -53,10 +53,12 @@ BOOST_AUTO_TEST_CASE(json_has_the_schema_fields_in_order) {
     BOOST_TEST(keys(doc["grads"]["W"]) ==
                    (std::vector<std::string>{"autodiff", "closed_form", "finite_difference"}),
                boost::test_tools::per_element());
-    BOOST_TEST(doc["prediction"] == json::parse(R"([{"index": 0, "id": 12856, "token": "Frankreich"}])"));
-    BOOST_TEST(keys(doc["max_abs_diff"]) ==
-                   (std::vector<std::string>{"autodiff_vs_closed_form", "autodiff_vs_finite_difference"}),
-               boost::test_tools::per_element());
+    BOOST_TEST(doc["prediction"] ==
+               json::parse(R"([{"index": 0, "id": 12856, "token": "Frankreich"}])"));
+    BOOST_TEST(
+        keys(doc["max_abs_diff"]) ==
+            (std::vector<std::string>{"autodiff_vs_closed_form", "autodiff_vs_finite_difference"}),
+        boost::test_tools::per_element());
     BOOST_TEST(doc["sgd"].size() == 6u);
     BOOST_TEST(keys(doc["sgd"][0]) == (std::vector<std::string>{"step", "loss", "p_target"}),
                boost::test_tools::per_element());

@@ -37,9 +37,9 @@ constexpr double kSlideFourDecimals = 5e-5;
 // max |x_j| = 1.5, plus its own rounding.
 constexpr double kSlideGradW = kSlideFourDecimals * 1.5 + kSlideFourDecimals;
 
-const char* const kValidCases[] = {"bsp1.json",         "bsp2.json",
-                                   "batch_with_bias.json", "single_row_matrix_x.json",
-                                   "large_logits.json", "tricky_tokens.json"};
+const char* const kValidCases[] = {
+    "bsp1.json",         "bsp2.json",         "batch_with_bias.json", "single_row_matrix_x.json",
+    "large_logits.json", "tricky_tokens.json"};
 
 double max_abs_diff(const Array& a, const Array& b) {
     double m = 0.0;
@@ -49,9 +49,10 @@ double max_abs_diff(const Array& a, const Array& b) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(case_result)
+BOOST_AUTO_TEST_SUITE(test_case_result)
 
-BOOST_DATA_TEST_CASE(autodiff_closed_form_and_finite_differences_agree, bdata::make(kValidCases), file) {
+BOOST_DATA_TEST_CASE(autodiff_closed_form_and_finite_differences_agree, bdata::make(kValidCases),
+                     file) {
     const Case c = load_case(kCases + "/valid/" + file);
     const CaseResult r = run_case(c);
     BOOST_TEST(shapes_equal(r.grad_W.autodiff.shape(), c.W.shape()));
@@ -60,8 +61,10 @@ BOOST_DATA_TEST_CASE(autodiff_closed_form_and_finite_differences_agree, bdata::m
     BOOST_TEST(r.probs.shape()[0] == c.B());
     BOOST_TEST(max_abs_diff(r.grad_W.autodiff, r.grad_W.closed_form) <= kAutodiffVsClosedForm);
     BOOST_TEST(max_abs_diff(r.grad_x.autodiff, r.grad_x.closed_form) <= kAutodiffVsClosedForm);
-    BOOST_TEST(max_abs_diff(r.grad_logits.autodiff, r.grad_logits.closed_form) <= kAutodiffVsClosedForm);
-    if (c.has_bias) BOOST_TEST(max_abs_diff(r.grad_b.autodiff, r.grad_b.closed_form) <= kAutodiffVsClosedForm);
+    BOOST_TEST(max_abs_diff(r.grad_logits.autodiff, r.grad_logits.closed_form) <=
+               kAutodiffVsClosedForm);
+    if (c.has_bias)
+        BOOST_TEST(max_abs_diff(r.grad_b.autodiff, r.grad_b.closed_form) <= kAutodiffVsClosedForm);
     const double fd_bound = kFiniteDifferenceRelative * std::max(1.0, std::abs(r.loss));
     BOOST_TEST(max_abs_diff(r.grad_W.finite_difference, r.grad_W.closed_form) <= fd_bound);
     BOOST_TEST(r.max_abs_diff_autodiff_vs_finite_difference ==
@@ -122,8 +125,7 @@ BOOST_AUTO_TEST_CASE(zero_steps_give_one_entry_and_unchanged_probabilities) {
 }
 
 BOOST_AUTO_TEST_CASE(the_finite_difference_step_is_cbrt_of_epsilon) {
-    BOOST_TEST(finite_difference_step_scale() ==
-               std::cbrt(std::numeric_limits<double>::epsilon()));
+    BOOST_TEST(finite_difference_step_scale() == std::cbrt(std::numeric_limits<double>::epsilon()));
     BOOST_TEST(finite_difference_step_scale() == 6.0554544523933395e-06, tt::tolerance(1e-15));
 }
 
