@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -214,6 +213,130 @@ std::vector<slides::VocabEntry> vocab_at(const json& j, std::size_t V) {
     return vocab;
 }
 
+// "x": one vector [d] (kept as one row) or rows [B, d].
+void read_x(const json& root, Case& c) {
+    if (!root.contains("x")) fail("x", "missing (one input of d numbers, or B rows of d)");
+    const json& jx = root["x"];
+    c.single_input = !(jx.is_array() && !jx.empty() && jx[0].is_array());
+    if (c.single_input) {
+        const std::vector<double> x = numbers_at(jx, "x");
+        c.x = xt::zeros<double>({std::size_t{1}, x.size()});  // [1, d]
+        std::copy(x.begin(), x.end(), c.x.begin());
+    } else {
+        c.x = matrix_at(jx, "x", "B rows of d numbers");  // [B, d]
+    }
+}
+
+// W = z x^T / (x^T x) from "logits" and the single x, refusing x that make it impossible.
+void build_W_from_logits(const json& root, Case& c) {
+    c.W_from_logits = true;
+    c.logits = vector_array(numbers_at(root["logits"], "logits"));  // [V]
+    if (c.B() != 1) {
+        fail("x", "has " + std::to_string(c.B()) + " rows, but logits go with a single input x " +
+                      "(W = z x^T / (x^T x) is built from one x)");
+    }
+    if (root.contains("b"))
+        fail("b", "not allowed with logits (W is built so that W x = z, with no bias)");
+    double xx = 0.0;  // x^T x
+    for (double v : c.x) xx += v * v;
+    if (xx == 0.0) {
+        const bool zero = std::all_of(c.x.begin(), c.x.end(), [](double v) { return v == 0.0; });
+        fail("x", zero ? "is zero (x^T x = 0), so no W gives W x = logits"
+                       : "is so small that x^T x underflows to 0 in double precision");
+    }
+    if (!std::isfinite(xx)) fail("x", "x^T x overflows a double");
+    Array x_vec = xt::zeros<double>({c.x.shape()[1]});  // [d]
+    std::copy(c.x.begin(), c.x.end(), x_vec.begin());
+    c.W = slides::w_out_from_logits(c.logits, x_vec);  // [V, d]
+    for (double w : c.W)
+        if (!std::isfinite(w)) fail("x", "so small that z x^T / (x^T x) overflows a double");
+}
+
+// "W" (V rows of d numbers, d matching x) or "logits"; then the optional bias "b" [V].
+void read_W_and_b(const json& root, Case& c) {
+    const bool has_W = root.contains("W");
+    const bool has_logits = root.contains("logits");
+    if (has_W && has_logits) fail("W", "give either W or logits, not both");
+    if (!has_W && !has_logits)
+        fail("W", "missing (give W, V rows of d numbers, or logits, V numbers)");
+    if (has_W) {
+        c.W = matrix_at(root["W"], "W", "V rows of d numbers");  // [V, d]
+        const std::size_t d_x = c.x.shape()[1];
+        if (c.d() != d_x) {
+            fail("x", (c.single_input ? "has " : "rows have ") + plural(d_x, "number", "numbers") +
+                          " but W has d = " + plural(c.d(), "column", "columns"));
+        }
+    } else {
+        build_W_from_logits(root, c);
+    }
+    if (root.contains("b")) {
+        c.has_bias = true;
+        c.b = vector_array(numbers_at(root["b"], "b"));  // [V]
+        if (c.b.size() != c.V()) {
+            fail("b", "has " + plural(c.b.size(), "number", "numbers") +
+                          " but W has V = " + plural(c.V(), "row", "rows"));
+        }
+    }
+}
+
+// "target": one class index in [0, V) per row of x; a single index when x has one row.
+void read_targets(const json& root, Case& c) {
+    if (!root.contains("target")) fail("target", "missing (a class index per input row, 0-based)");
+    const json& jt = root["target"];
+    const std::size_t B = c.B(), V = c.V();
+    const std::string range =
+        "W has V = " + plural(V, "row", "rows") + " (indices 0.." + std::to_string(V - 1) + ")";
+    if (jt.is_array()) {
+        if (jt.empty()) fail("target", "is empty (give one class index per row of x)");
+        if (jt.size() != B) {
+            fail("target", plural(jt.size(), "class index", "class indices") + " given but x has " +
+                               plural(B, "row", "rows"));
+        }
+        for (std::size_t r = 0; r < B; ++r)
+            c.targets.push_back(whole_number_at(jt[r], "target[" + std::to_string(r) + "]",
+                                                static_cast<double>(V - 1), range));
+        return;
+    }
+    if (!jt.is_number())
+        fail("target", "expected a class index or an array of them, got " + kind_of(jt));
+    if (B != 1) {
+        fail("target", "a single class index given but x has " + std::to_string(B) +
+                           " rows (give one per row)");
+    }
+    c.targets.push_back(whole_number_at(jt, "target", static_cast<double>(V - 1), range));
+}
+
+// "name", "comment", "vocab", "lr", "steps": all optional.
+void read_optional_fields(const json& root, Case& c) {
+    if (root.contains("name")) {
+        if (!root["name"].is_string())
+            fail("name", "expected a string, got " + kind_of(root["name"]));
+        c.name = root["name"].get<std::string>();
+    }
+    if (root.contains("comment") && !root["comment"].is_string())
+        fail("comment", "expected a string, got " + kind_of(root["comment"]));
+    if (root.contains("vocab")) c.vocab = vocab_at(root["vocab"], c.V());
+    if (root.contains("lr")) {
+        c.lr = number_at(root["lr"], "lr");
+        if (c.lr < 0) fail("lr", "must not be negative, got " + number_text(c.lr));
+    }
+    if (root.contains("steps")) {
+        c.steps = static_cast<int>(whole_number_at(root["steps"], "steps", kMaxSteps,
+                                                   "at most " + std::to_string(kMaxSteps)));
+    }
+}
+
+// Central differences over every W[i][j]: 2 V d losses of B V d multiply-adds each.
+void check_finite_difference_work(const Case& c) {
+    const double one_loss = static_cast<double>(c.B()) * c.V() * c.d();
+    const double work = 2.0 * c.V() * c.d() * one_loss;
+    if (work > kMaxFiniteDifferenceWork) {
+        fail("W", "too large to check by finite differences: W " + shape_string(c.W.shape()) +
+                      " and " + plural(c.B(), "row", "rows") + " of x take " + number_text(work) +
+                      " multiply-adds (limit " + number_text(kMaxFiniteDifferenceWork) + ")");
+    }
+}
+
 }  // namespace
 
 Case parse_case(const std::string& json_text) {
@@ -227,119 +350,13 @@ Case parse_case(const std::string& json_text) {
                  "name, comment)");
         }
     }
-
+    // In this order, so that each check can name the sizes it compares against.
     Case c;
-    if (root.contains("name")) {
-        if (!root["name"].is_string())
-            fail("name", "expected a string, got " + kind_of(root["name"]));
-        c.name = root["name"].get<std::string>();
-    }
-    if (root.contains("comment") && !root["comment"].is_string())
-        fail("comment", "expected a string, got " + kind_of(root["comment"]));
-
-    // x first only as far as its form goes: one vector [d] or rows [B, d].
-    if (!root.contains("x")) fail("x", "missing (one input of d numbers, or B rows of d)");
-    const json& jx = root["x"];
-    c.single_input = !(jx.is_array() && !jx.empty() && jx[0].is_array());
-    if (c.single_input) {
-        const std::vector<double> x = numbers_at(jx, "x");
-        c.x = xt::zeros<double>({std::size_t{1}, x.size()});  // [1, d]
-        std::copy(x.begin(), x.end(), c.x.begin());
-    } else {
-        c.x = matrix_at(jx, "x", "B rows of d numbers");  // [B, d]
-    }
-    const std::size_t B = c.x.shape()[0];
-    const std::size_t d_x = c.x.shape()[1];
-
-    const bool has_W = root.contains("W");
-    const bool has_logits = root.contains("logits");
-    if (has_W && has_logits) fail("W", "give either W or logits, not both");
-    if (!has_W && !has_logits)
-        fail("W", "missing (give W, V rows of d numbers, or logits, V numbers)");
-    if (has_W) {
-        c.W = matrix_at(root["W"], "W", "V rows of d numbers");  // [V, d]
-        if (c.W.shape()[1] != d_x) {
-            fail("x", (c.single_input ? "has " + plural(d_x, "number", "numbers")
-                                      : "rows have " + plural(d_x, "number", "numbers")) +
-                          " but W has d = " + plural(c.W.shape()[1], "column", "columns"));
-        }
-    } else {
-        c.W_from_logits = true;
-        c.logits = vector_array(numbers_at(root["logits"], "logits"));  // [V]
-        if (B != 1) {
-            fail("x", "has " + std::to_string(B) + " rows, but logits go with a single input x " +
-                          "(W = z x^T / (x^T x) is built from one x)");
-        }
-        if (root.contains("b"))
-            fail("b", "not allowed with logits (W is built so that W x = z, with no bias)");
-        double xx = 0.0;  // x^T x
-        for (double v : c.x) xx += v * v;
-        if (xx == 0.0) {
-            const bool zero =
-                std::all_of(c.x.begin(), c.x.end(), [](double v) { return v == 0.0; });
-            fail("x", zero ? "is zero (x^T x = 0), so no W gives W x = logits"
-                           : "is so small that x^T x underflows to 0 in double precision");
-        }
-        if (!std::isfinite(xx)) fail("x", "x^T x overflows a double");
-        Array x_vec = xt::zeros<double>({d_x});  // [d]
-        std::copy(c.x.begin(), c.x.end(), x_vec.begin());
-        c.W = slides::w_out_from_logits(c.logits, x_vec);  // [V, d]
-        for (double w : c.W)
-            if (!std::isfinite(w)) fail("x", "so small that z x^T / (x^T x) overflows a double");
-    }
-    const std::size_t V = c.W.shape()[0];
-    const std::size_t d = c.W.shape()[1];
-
-    if (root.contains("b")) {
-        c.has_bias = true;
-        c.b = vector_array(numbers_at(root["b"], "b"));  // [V]
-        if (c.b.size() != V) {
-            fail("b", "has " + plural(c.b.size(), "number", "numbers") +
-                          " but W has V = " + plural(V, "row", "rows"));
-        }
-    }
-
-    if (!root.contains("target")) fail("target", "missing (a class index per input row, 0-based)");
-    const json& jt = root["target"];
-    const std::string range =
-        "W has V = " + plural(V, "row", "rows") + " (indices 0.." + std::to_string(V - 1) + ")";
-    if (jt.is_array()) {
-        if (jt.empty()) fail("target", "is empty (give one class index per row of x)");
-        if (jt.size() != B) {
-            fail("target", plural(jt.size(), "class index", "class indices") + " given but x has " +
-                               plural(B, "row", "rows"));
-        }
-        for (std::size_t r = 0; r < B; ++r)
-            c.targets.push_back(whole_number_at(jt[r], "target[" + std::to_string(r) + "]",
-                                                static_cast<double>(V - 1), range));
-    } else {
-        if (!jt.is_number())
-            fail("target", "expected a class index or an array of them, got " + kind_of(jt));
-        if (B != 1) {
-            fail("target", "a single class index given but x has " + std::to_string(B) +
-                               " rows (give one per row)");
-        }
-        c.targets.push_back(whole_number_at(jt, "target", static_cast<double>(V - 1), range));
-    }
-
-    if (root.contains("vocab")) c.vocab = vocab_at(root["vocab"], V);
-
-    if (root.contains("lr")) {
-        c.lr = number_at(root["lr"], "lr");
-        if (c.lr < 0) fail("lr", "must not be negative, got " + number_text(c.lr));
-    }
-    if (root.contains("steps")) {
-        c.steps = static_cast<int>(whole_number_at(root["steps"], "steps", kMaxSteps,
-                                                   "at most " + std::to_string(kMaxSteps)));
-    }
-
-    const double rows_work = static_cast<double>(B) * V * d;  // one loss: B V d multiply-adds
-    const double work = 2.0 * V * d * rows_work;
-    if (work > kMaxFiniteDifferenceWork) {
-        fail("W", "too large to check by finite differences: W " + shape_string(c.W.shape()) +
-                      " and " + plural(B, "row", "rows") + " of x take " + number_text(work) +
-                      " multiply-adds (limit " + number_text(kMaxFiniteDifferenceWork) + ")");
-    }
+    read_x(root, c);
+    read_W_and_b(root, c);
+    read_targets(root, c);
+    read_optional_fields(root, c);
+    check_finite_difference_work(c);
     return c;
 }
 
