@@ -28,16 +28,24 @@ Array logits_by_loops(const Case& c, const Array& W, const Array* b) {
     return z;
 }
 
-// Softmax of each row by plain loops, the row maximum subtracted so no exponent is positive.
+// log sum_i e^z[r][i] of row r, as m + log sum_i e^(z[r][i] - m) with m the row maximum, so
+// that no exponent is positive (no overflow) and the largest term is 1 (no total underflow).
+double row_log_sum_exp(const Array& z, std::size_t r) {
+    const std::size_t V = z.shape()[1];
+    double m = z(r, 0);
+    for (std::size_t i = 1; i < V; ++i) m = std::max(m, z(r, i));
+    double sum = 0.0;
+    for (std::size_t i = 0; i < V; ++i) sum += std::exp(z(r, i) - m);
+    return m + std::log(sum);
+}
+
+// Softmax of each row by plain loops: p = e^(z - log sum e^z).
 Array softmax_by_loops(const Array& z) {
     const std::size_t B = z.shape()[0], V = z.shape()[1];
     Array p = xt::zeros<double>({B, V});  // [B, V]
     for (std::size_t r = 0; r < B; ++r) {
-        double m = z(r, 0);
-        for (std::size_t i = 1; i < V; ++i) m = std::max(m, z(r, i));
-        double sum = 0.0;
-        for (std::size_t i = 0; i < V; ++i) sum += std::exp(z(r, i) - m);
-        for (std::size_t i = 0; i < V; ++i) p(r, i) = std::exp(z(r, i) - m) / sum;
+        const double lse = row_log_sum_exp(z, r);
+        for (std::size_t i = 0; i < V; ++i) p(r, i) = std::exp(z(r, i) - lse);
     }
     return p;
 }
@@ -166,16 +174,10 @@ double finite_difference_step_scale() {
 
 double case_loss(const Case& c, const Array& W) {
     const Array z = logits_by_loops(c, W, c.has_bias ? &c.b : nullptr);  // [B, V]
-    const std::size_t B = z.shape()[0], V = z.shape()[1];
     double sum = 0.0;
-    for (std::size_t r = 0; r < B; ++r) {
-        double m = z(r, 0);
-        for (std::size_t i = 1; i < V; ++i) m = std::max(m, z(r, i));
-        double s = 0.0;
-        for (std::size_t i = 0; i < V; ++i) s += std::exp(z(r, i) - m);
-        sum += m + std::log(s) - z(r, c.targets[r]);  // -log p[r, t_r]
-    }
-    return sum / static_cast<double>(B);
+    for (std::size_t r = 0; r < c.B(); ++r)
+        sum += row_log_sum_exp(z, r) - z(r, c.targets[r]);  // -log p[r, t_r]
+    return sum / static_cast<double>(c.B());
 }
 
 CaseResult run_case(const Case& c) {
