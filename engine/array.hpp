@@ -19,6 +19,9 @@ inline std::string shape_string(const Array& a) {
     return shape_string(a.shape());
 }
 
+/// Flat index of the first NaN or infinity in `a`, or a.size() when every element is finite.
+std::size_t first_non_finite(const Array& a);
+
 /// True when two shapes hold the same extents (they may be of different container types).
 template <class S1, class S2>
 bool shapes_equal(const S1& a, const S2& b) {
