@@ -128,7 +128,8 @@ BOOST_AUTO_TEST_CASE(tokens_appear_only_inside_data_blocks) {
 BOOST_AUTO_TEST_CASE(plotted_probabilities_are_the_computed_ones) {
     const Case c = bsp1_case(0.5, 5);
     const CaseResult r = run_case(c);
-    const std::string& script = plot_scripts(c, r).at(0).script;
+    const std::vector<PlotScript> scripts = plot_scripts(c, r);
+    const std::string& script = scripts.at(0).script;
     std::istringstream in(script.substr(script.find("(input row 0)\n") + 14));
     for (std::size_t i = 0; i < c.V(); ++i) {
         std::string token;
