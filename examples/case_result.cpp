@@ -69,8 +69,9 @@ double mean_target_probability(const Array& p, const std::vector<std::size_t>& t
 
 // Autodiff: one forward and backward pass through a tape. Fills the autodiff gradients,
 // probs and loss.
-void autodiff(const Case& c, CaseResult& out) {
+void autodiff(const Case& c, CaseResult& out, bool check_finite) {
     Tape tape;
+    tape.set_check_finite(check_finite);
     Tensor x(c.x, true, "x");  // requires_grad: we want dL/dx as well
     Tensor W = Tensor::parameter(c.W, "W");
     Tensor b = c.has_bias ? Tensor::parameter(c.b, "b") : Tensor();
@@ -139,12 +140,13 @@ Array finite_differences(const Case& c) {
 }
 
 // SGD through the tape, as in the walkthrough: forward, record, backward, update.
-void sgd(const Case& c, CaseResult& out) {
+void sgd(const Case& c, CaseResult& out, bool check_finite) {
     Tensor x(c.x, false, "x");
     Tensor W = Tensor::parameter(c.W, "W");
     Tensor b = c.has_bias ? Tensor::parameter(c.b, "b") : Tensor();
     SGD optimizer(c.has_bias ? std::vector<Tensor>{W, b} : std::vector<Tensor>{W}, c.lr);
     Tape tape;
+    tape.set_check_finite(check_finite);
     for (int step = 0;; ++step) {
         tape.rewind();
         Tensor z = c.has_bias ? linear(tape, x, W, b) : linear(tape, x, W);
@@ -180,9 +182,9 @@ double case_loss(const Case& c, const Array& W) {
     return sum / static_cast<double>(c.B());
 }
 
-CaseResult run_case(const Case& c) {
+CaseResult run_case(const Case& c, bool check_finite) {
     CaseResult out;
-    autodiff(c, out);
+    autodiff(c, out, check_finite);
     closed_form(c, out);
     out.grad_W.finite_difference = finite_differences(c);
     out.prediction.resize(c.B());
@@ -204,7 +206,7 @@ CaseResult run_case(const Case& c) {
     out.max_abs_diff_autodiff_vs_finite_difference =
         max_abs_diff(out.grad_W.autodiff, out.grad_W.finite_difference);
     if (!std::isfinite(out.loss)) throw CaseError("W, x: the loss is not a finite number");
-    sgd(c, out);
+    sgd(c, out, check_finite);
     return out;
 }
 

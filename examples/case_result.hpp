@@ -63,7 +63,9 @@ struct CaseResult {
 double finite_difference_step_scale();
 
 /// Computes everything above for a checked case. Throws CaseError on non-finite numbers.
-CaseResult run_case(const Case& c);
+/// check_finite turns on the tapes' anomaly detection: then the first op whose output or
+/// gradient is not finite throws NonFiniteError naming that op (see engine/tape.hpp).
+CaseResult run_case(const Case& c, bool check_finite = false);
 
 /// The mean cross-entropy of the case with its weights replaced by W [V, d] (bias, x and
 /// targets as in the case), by plain loops with the row maximum subtracted (log-sum-exp).

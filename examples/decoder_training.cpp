@@ -71,8 +71,9 @@ struct TapeResult {
     Array grad_W;  // [V, d]
     double loss;
 };
-TapeResult backprop(const slides::Example& ex, bool three_node) {
+TapeResult backprop(const slides::Example& ex, bool three_node, bool check_finite) {
     Tape tape;
+    tape.set_check_finite(check_finite);
     Tensor x(ex.x, false, "x");
     Tensor W = Tensor::parameter(slides::w_out_from_logits(ex.z, ex.x), "W_out");
     Tensor z = linear(tape, x, W);
@@ -84,7 +85,7 @@ TapeResult backprop(const slides::Example& ex, bool three_node) {
     return {z.grad(), W.grad(), loss.value()()};
 }
 
-void teil2_example(const slides::Example& ex) {
+void teil2_example(const slides::Example& ex, bool check_finite) {
     const std::size_t V = ex.z.size();
     std::printf("== Teil 2, %s: %zu classes, target class %zu (%s) ==\n", ex.name.c_str(), V,
                 ex.target + 1, ex.classes[ex.target].c_str());
@@ -109,8 +110,8 @@ void teil2_example(const slides::Example& ex) {
     std::printf("\nloss L = -log p(%s) = -log %.4f = %.4f   (slide: %.3f)\n",
                 ex.classes[ex.target].c_str(), p(ex.target), loss, ex.slide_loss);
 
-    const TapeResult three = backprop(ex, true);
-    const TapeResult fused = backprop(ex, false);
+    const TapeResult three = backprop(ex, true, check_finite);
+    const TapeResult fused = backprop(ex, false, check_finite);
     std::printf("loss on the tape: three-node %.17g, fused %.17g\n", three.loss, fused.loss);
     std::printf("dL/dz from backward: three-node [");
     for (std::size_t i = 0; i < V; ++i) std::printf("%s%.4f", i ? ", " : "", three.grad_z(i));
@@ -173,7 +174,7 @@ void teil2_example(const slides::Example& ex) {
     std::printf("\n");
 }
 
-void sgd_demo(const slides::Example& ex, int steps, double lr) {
+void sgd_demo(const slides::Example& ex, int steps, double lr, bool check_finite) {
     std::printf("== SGD on %s: W_out <- W_out - lr * dL/dW_out, lr = %g, %d steps ==\n",
                 ex.name.c_str(), lr, steps);
     std::printf(
@@ -182,6 +183,7 @@ void sgd_demo(const slides::Example& ex, int steps, double lr) {
     Tensor W = Tensor::parameter(slides::w_out_from_logits(ex.z, ex.x), "W_out");
     SGD sgd({W}, lr);
     Tape tape;
+    tape.set_check_finite(check_finite);
     const std::string p_label = "p(" + ex.classes[ex.target] + ")";
     std::printf("%4s | %8s | %14s\n", "step", "loss", p_label.c_str());
     std::printf("-----+----------+---------------\n");
@@ -246,6 +248,9 @@ int main(int argc, char** argv) {
             ->type_name("DIR")
             ->capture_default_str();
     app.add_flag("--no-plots", no_plots, "Do not draw the plots")->excludes(plots_option);
+    bool check_finite = false;
+    app.add_flag("--check-finite", check_finite,
+                 "Stop at the first op whose output or gradient is NaN or infinite, naming it");
     try {
         app.parse(argc, argv);
         if (!std::isfinite(lr) || lr < 0)
@@ -266,7 +271,7 @@ int main(int argc, char** argv) {
             if (app.count("--steps")) c.steps = steps;
             CaseResult r;
             try {
-                r = run_case(c);
+                r = run_case(c, check_finite);
             } catch (const CaseError& e) {  // numbers that overflow together: name the file too
                 if (case_path.empty()) throw;
                 throw CaseError(case_path + ": " + e.what());
@@ -286,12 +291,13 @@ int main(int argc, char** argv) {
             return 0;
         }
         const Case bsp1 = bsp1_case(lr, steps);
-        const CaseResult bsp1_result = run_case(bsp1);  // for the plots, before printing
+        const CaseResult bsp1_result =
+            run_case(bsp1, check_finite);  // for the plots, before printing
         std::printf("tapegrad walkthrough: how a decoder predicts a token and learns W_out\n\n");
         teil1_prediction();
-        teil2_example(slides::bsp1());
-        teil2_example(slides::bsp2());
-        sgd_demo(slides::bsp1(), steps, lr);
+        teil2_example(slides::bsp1(), check_finite);
+        teil2_example(slides::bsp2(), check_finite);
+        sgd_demo(slides::bsp1(), steps, lr, check_finite);
         if (draw_plots) {
             std::printf("\nThe notebook's figures for Bsp. 1 (probabilities, SGD, -log p):\n");
             plots_for(plots_dir, bsp1, bsp1_result, stdout);

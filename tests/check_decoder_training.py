@@ -2,7 +2,7 @@
 """End-to-end checks of the decoder_training program (the parser's own tests are in
 test_case_file.cpp; this drives the built binary the way a user does).
 
-Usage: check_decoder_training.py BINARY CASES_DIR [plots|cli]
+Usage: check_decoder_training.py BINARY CASES_DIR [plots|cli|reliability]
 
   cli    every broken case file and every bad option: exit status 2, nothing on stdout, one
          line on stderr naming the file or option; no plots folder left behind. --json prints
@@ -11,6 +11,9 @@ Usage: check_decoder_training.py BINARY CASES_DIR [plots|cli]
   plots  the walkthrough and a case write three real PNGs (signature, 800 x 450, sensible
          size) and their gnuplot scripts, print their paths, and leave no temporary file;
          without gnuplot on PATH the program still runs and says the plots were skipped.
+  reliability  every valid case gives byte-identical --json output on two runs (and the
+         walkthrough identical text); --check-finite names the op where an infinity appears
+         (a case whose z overflows), exit status 2, and changes nothing on a healthy case.
 Standard library only. Exit status 0 when all checks pass, 1 otherwise.
 """
 import json
@@ -182,13 +185,37 @@ def check_plots(binary, cases):
     os.chdir(os.path.dirname(cases))
 
 
+def check_reliability(binary, cases):
+    with tempfile.TemporaryDirectory() as cwd:
+        valid = sorted(os.listdir(os.path.join(cases, "valid")))
+        check(len(valid) >= 5, f"only {len(valid)} valid cases found")
+        for name in valid:
+            path = os.path.join(cases, "valid", name)
+            first = run(binary, ["--json", "--case", path], cwd=cwd)
+            second = run(binary, ["--json", "--case", path], cwd=cwd)
+            check(first.returncode == 0, f"{name}: exit {first.returncode}: {first.stderr}")
+            check(first.stdout == second.stdout, f"{name}: two --json runs gave different bytes")
+            checked = run(binary, ["--json", "--check-finite", "--case", path], cwd=cwd)
+            check(checked.stdout == first.stdout, f"{name}: --check-finite changed the output")
+        walk = [run(binary, ["--no-plots"], cwd=cwd).stdout for _ in range(2)]
+        check(walk[0] == walk[1] and "== SGD" in walk[0], "walkthrough: two runs differ")
+
+        # z = x W^T overflows to +inf in the first op: anomaly detection names it.
+        overflow = os.path.join(cases, "invalid", "z_overflows.json")
+        expect_refused(binary, ["--check-finite", "--case", overflow],
+                       "forward of Linear (node 0 on the tape) produced +inf", cwd)
+        expect_refused(binary, ["--check-finite", "--json", "--case", overflow],
+                       "inputs: x [1, 2], W [2, 2]", cwd)
+
+
 def main(argv):
-    if len(argv) != 4 or argv[3] not in ("cli", "plots"):
+    parts = {"cli": check_cli, "plots": check_plots, "reliability": check_reliability}
+    if len(argv) != 4 or argv[3] not in parts:
         print(__doc__)
         return 2
     binary = os.path.abspath(argv[1])
     cases = os.path.abspath(argv[2])
-    (check_cli if argv[3] == "cli" else check_plots)(binary, cases)
+    parts[argv[3]](binary, cases)
     for f in failures:
         print(f)
     print(f"{argv[3]}: {len(failures)} failures")

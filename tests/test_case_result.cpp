@@ -12,6 +12,7 @@
 
 #include <xtensor/xio.hpp>
 
+#include "engine/non_finite_error.hpp"
 #include "examples/case_file.hpp"
 #include "examples/case_result.hpp"
 
@@ -91,6 +92,37 @@ BOOST_AUTO_TEST_CASE(logits_of_plus_minus_1000_give_the_exact_loss) {
     BOOST_TEST(r.loss == (2000.0 + 997.5) / 2);
     const Array grad_z = {{0.5, -0.5, 0.0}, {0.0, 0.5, -0.5}};  // (P - Y) / B   [2, 3]
     BOOST_TEST(r.grad_logits.autodiff == grad_z);  // exact: e^-999.5 vanishes next to 1
+}
+
+BOOST_AUTO_TEST_CASE(logits_of_plus_minus_1e300_are_handled_exactly) {
+    // W = z x^T / (x^T x) keeps z = [1e300, -1e300, 0] exactly representable; target 1:
+    // L = log(e^1e300 + ...) + 1e300 = 1e300 + 1e300 = 2e300 (finite), p = [1, 0, 0],
+    // dL/dz = p - y = [1, -1, 0], dL/dW = (p - y) x^T. Nothing overflows in the fused form.
+    const CaseResult r = run_case(
+        parse_case(R"({"logits": [1e300, -1e300, 0], "x": [1.5, 0.5], "target": 1, "steps": 2})"));
+    BOOST_TEST(r.loss == 2e300);
+    const Array grad_z = {{1.0, -1.0, 0.0}};                      // [1, 3]
+    const Array grad_W = {{1.5, 0.5}, {-1.5, -0.5}, {0.0, 0.0}};  // [3, 2]
+    BOOST_TEST(r.grad_logits.autodiff == grad_z);
+    BOOST_TEST(r.grad_W.autodiff == grad_W);
+    BOOST_TEST(r.grad_W.closed_form == grad_W);
+    for (const SgdEntry& e : r.sgd) BOOST_TEST(std::isfinite(e.loss));
+}
+
+BOOST_AUTO_TEST_CASE(infinities_in_a_case_are_refused_never_computed_with) {
+    // JSON has no inf or nan; their spellings and overflowing literals are refused by name.
+    for (const char* text : {R"({"logits": [Infinity, 1], "x": [1], "target": 0})",
+                             R"({"logits": [1e999, -1e999], "x": [1], "target": 0})",
+                             R"({"logits": [NaN, 1], "x": [1], "target": 0})",
+                             R"({"W": [[-1e400], [1]], "x": [1], "target": 0})"}) {
+        BOOST_CHECK_THROW(parse_case(text), CaseError);
+    }
+    // Finite alone, infinite together: z = x W^T overflows; refused, never a silent nan.
+    BOOST_CHECK_THROW(run_case(parse_case(R"({"W": [[1e300], [1]], "x": [1e10], "target": 0})")),
+                      CaseError);
+    BOOST_CHECK_THROW(
+        run_case(parse_case(R"({"W": [[1e300], [1]], "x": [1e10], "target": 0})"), true),
+        NonFiniteError);
 }
 
 BOOST_AUTO_TEST_CASE(one_sgd_step_is_w_minus_lr_times_the_gradient) {
