@@ -28,8 +28,21 @@ void Tape::backward(const Tensor& loss) {
     for (std::size_t i = loss_index + 1; i-- > 0;) {
         Node& node = *nodes_[i];
         if (node.output_.data().grad_is_zero) continue;  // no path from here to the loss
+        if (observer_) observer_->before_node(i, node);
         node.backward();
+        if (observer_) observer_->after_node(i, node);
     }
+}
+
+void Tape::backward(const Tensor& loss, BackwardObserver& observer) {
+    observer_ = &observer;
+    try {
+        backward(loss);
+    } catch (...) {
+        observer_ = nullptr;
+        throw;
+    }
+    observer_ = nullptr;
 }
 
 const Node& Tape::node(std::size_t i) const {

@@ -38,6 +38,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/backward_observer.hpp"
 #include "engine/node.hpp"
 #include "engine/tensor.hpp"
 
@@ -72,6 +73,8 @@ public:
     }
 
     void backward(const Tensor& loss);
+    /// The same pass, with `observer` told about each node it visits (for printing a trace).
+    void backward(const Tensor& loss, BackwardObserver& observer);
 
     /// Number of recorded nodes and access to them (for printing and tests).
     std::size_t size() const { return size_; }
@@ -108,6 +111,7 @@ private:
     std::vector<std::unique_ptr<Node>> nodes_;  // [0, size_) is the current recording
     std::size_t size_ = 0;
     bool recording_ = true;
+    BackwardObserver* observer_ = nullptr;  // set only during backward(loss, observer)
 };
 
 }  // namespace tapegrad

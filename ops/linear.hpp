@@ -22,6 +22,9 @@ namespace tapegrad {
 
 struct Linear {
     static constexpr const char* name = "Linear";
+    static constexpr const char* forward_formula = "z = x W^T + b";
+    static constexpr const char* backward_formula =
+        "dL/dx = dL/dz W,  dL/dW = (dL/dz)^T x,  dL/db = sum over rows of dL/dz";
 
     void forward(const Inputs<2>& in, Array& z);
     void forward(const Inputs<3>& in, Array& z);
