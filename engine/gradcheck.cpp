@@ -188,9 +188,10 @@ GradcheckReport gradcheck(const TapeFunction& f, const std::vector<Array>& input
     };
     if (worst_ratio > 1.0) {
         report.status = GradcheckStatus::failed;
-        report.reason = "|analytic - numeric| exceeds atol + rtol * |numeric| (" +
-                        std::to_string(options.atol) + " + " + std::to_string(options.rtol) +
-                        " * |numeric|)";
+        std::ostringstream reason;
+        reason << "|analytic - numeric| > atol + rtol * |numeric| with atol = " << options.atol
+               << ", rtol = " << options.rtol;
+        report.reason = reason.str();
     } else if (report.elements_checked == 0) {
         report.status = GradcheckStatus::inconclusive;
         report.reason = "the inputs hold no elements: nothing was checked";

@@ -17,6 +17,7 @@
 
 #include "engine/sgd.hpp"
 #include "engine/tape.hpp"
+#include "examples/bsp1_tape.hpp"
 #include "examples/slides.hpp"
 #include "ops/cross_entropy.hpp"
 #include "ops/linear.hpp"
@@ -186,6 +187,14 @@ int main(int argc, char** argv) {
     double lr = 0.5;
     app.add_option("--steps", steps, "SGD steps on Bsp. 1")->capture_default_str()->check(CLI::NonNegativeNumber);
     app.add_option("--lr", lr, "SGD learning rate")->capture_default_str()->check(CLI::NonNegativeNumber);
+    // Watching backpropagation (instead of the walkthrough): the tape of Bsp. 1.
+    bool trace = false;
+    std::string dot_file;
+    app.add_flag("--trace", trace,
+                 "print Bsp. 1's tape: each node forward, then backward node by node");
+    app.add_option("--dot", dot_file,
+                   "write Bsp. 1's tape as Graphviz DOT to FILE (and FILE's .png, if dot is installed)")
+        ->option_text("FILE");
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -195,6 +204,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
+        if (trace || !dot_file.empty()) {
+            examples::show_bsp1_tape(std::cout, trace, dot_file);
+            return 0;
+        }
         std::printf("tapegrad walkthrough: how a decoder predicts a token and learns W_out\n\n");
         teil1_prediction();
         teil2_example(slides::bsp1());
