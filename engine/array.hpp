@@ -15,7 +15,12 @@ using Shape = Array::shape_type;
 
 /// "[3, 2]" for a 3 x 2 array, "[]" for a scalar; used in every error message.
 std::string shape_string(const Shape& shape);
-inline std::string shape_string(const Array& a) { return shape_string(a.shape()); }
+inline std::string shape_string(const Array& a) {
+    return shape_string(a.shape());
+}
+
+/// Flat index of the first NaN or infinity in `a`, or a.size() when every element is finite.
+std::size_t first_non_finite(const Array& a);
 
 /// True when two shapes hold the same extents (they may be of different container types).
 template <class S1, class S2>

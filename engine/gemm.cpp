@@ -43,7 +43,10 @@ void gemm(const Array& A, bool transpose_A, const Array& B, bool transpose_B, Ar
     }
     if (C.size() == 0) return;
     if (a[1] == 0) {  // an empty inner dimension: the product is zero
-        if (beta == 0.0) C.fill(0.0); else C *= beta;
+        if (beta == 0.0)
+            C.fill(0.0);
+        else
+            C *= beta;
         return;
     }
     auto A2 = as_matrix(A);

@@ -22,8 +22,7 @@ namespace tapegrad {
 class GradTarget {
 public:
     GradTarget() = default;  // not wanted
-    GradTarget(const char* op_name, std::size_t input_index, Array* dest, double alpha,
-               double beta)
+    GradTarget(const char* op_name, std::size_t input_index, Array* dest, double alpha, double beta)
         : op_name_(op_name), input_index_(input_index), dest_(dest), alpha_(alpha), beta_(beta) {}
 
     bool wanted() const { return dest_ != nullptr; }

@@ -86,8 +86,7 @@ public:
             if (!grad[i].written()) {
                 throw std::logic_error(std::string(Op::name) +
                                        "::backward did not write the gradient for input " +
-                                       std::to_string(i) + " of shape " +
-                                       shape_string(in.value));
+                                       std::to_string(i) + " of shape " + shape_string(in.value));
             }
             grad[i].check_shape(in.grad.shape());  // an op must not resize the target
             in.grad_is_zero = false;

@@ -1,5 +1,7 @@
 #include "engine/tape.hpp"
 
+#include <cmath>
+
 namespace tapegrad {
 
 void Tape::backward(const Tensor& loss) {
@@ -30,7 +32,58 @@ void Tape::backward(const Tensor& loss) {
         if (node.output_.data().grad_is_zero) continue;  // no path from here to the loss
         if (observer_) observer_->before_node(i, node);
         node.backward();
+        if (check_finite_) check_backward(node, i);
         if (observer_) observer_->after_node(i, node);
+    }
+}
+
+namespace {
+
+std::string describe_position(const char* op_name, std::size_t position, std::size_t not_recorded) {
+    return std::string(op_name) + (position == not_recorded
+                                       ? " (not recorded: no gradient needed)"
+                                       : " (node " + std::to_string(position) + " on the tape)");
+}
+
+std::string describe_inputs(const Node& node) {
+    std::string text;
+    for (std::size_t i = 0; i < node.inputs().size(); ++i) {
+        const Tensor& in = node.inputs()[i];
+        text += (i ? ", " : "") + (in.name().empty() ? "input " + std::to_string(i) : in.name()) +
+                " " + shape_string(in.value());
+        if (first_non_finite(in.value()) < in.value().size()) text += " (already non-finite)";
+    }
+    return text;
+}
+
+std::string value_at(const Array& a, std::size_t flat_index) {
+    const double v = a.data()[flat_index];
+    return std::string(std::isnan(v) ? "nan" : (v > 0 ? "+inf" : "-inf")) + " at flat index " +
+           std::to_string(flat_index) + " of " + shape_string(a);
+}
+
+}  // namespace
+
+void Tape::check_forward(const Node& node, std::size_t position) const {
+    const Array& out = node.output().value();
+    const std::size_t bad = first_non_finite(out);
+    if (bad == out.size()) return;
+    throw NonFiniteError("check_finite: forward of " +
+                         describe_position(node.op_name(), position, not_recorded) + " produced " +
+                         value_at(out, bad) + "; inputs: " + describe_inputs(node));
+}
+
+void Tape::check_backward(const Node& node, std::size_t position) const {
+    for (std::size_t i = 0; i < node.inputs().size(); ++i) {
+        const Tensor& in = node.inputs()[i];
+        if (!in.requires_grad()) continue;
+        const Array& grad = in.data().grad;
+        const std::size_t bad = first_non_finite(grad);
+        if (bad == grad.size()) continue;
+        throw NonFiniteError("check_finite: backward of " +
+                             describe_position(node.op_name(), position, not_recorded) +
+                             " produced " + value_at(grad, bad) + " in the gradient for input " +
+                             std::to_string(i) + "; inputs: " + describe_inputs(node));
     }
 }
 

@@ -30,6 +30,12 @@
 ///            buffers, so a training loop allocates nothing at size after its first step.
 ///            An output the caller still holds a handle to is never overwritten: the node
 ///            then gets a fresh output tensor.
+///
+/// Anomaly detection (opt-in, set_check_finite(true)): after every op's forward and every
+/// node's backward the tape looks for a NaN or an infinity in what it just produced and
+/// throws NonFiniteError at the first one, naming the op, its position on the tape and the
+/// input shapes, so a loss that turns into nan can be traced to the op where it started.
+/// It costs one pass over each output and gradient, so it is off by default.
 
 #include <cstddef>
 #include <memory>
@@ -40,6 +46,7 @@
 
 #include "engine/backward_observer.hpp"
 #include "engine/node.hpp"
+#include "engine/non_finite_error.hpp"
 #include "engine/tensor.hpp"
 
 namespace tapegrad {
@@ -55,7 +62,8 @@ public:
         bool wants_grad = false;
         for (const Tensor& t : in) {
             if (!t.defined())
-                throw std::invalid_argument(std::string(Op::name) + ": an input is an empty Tensor");
+                throw std::invalid_argument(std::string(Op::name) +
+                                            ": an input is an empty Tensor");
             wants_grad = wants_grad || t.requires_grad();
         }
         if (!recording_ || !wants_grad) return run_unrecorded<Op, N>(std::move(op), in);
@@ -68,6 +76,7 @@ public:
             node.output_ = Tensor(Array(), true);
         node.output_.data().grad_is_zero = true;
         node.forward();  // may throw std::invalid_argument: then nothing is recorded
+        if (check_finite_) check_forward(node, size_);
         ++size_;
         return node.output_;
     }
@@ -86,6 +95,9 @@ public:
     bool recording() const { return recording_; }
     void set_recording(bool on) { recording_ = on; }
 
+    bool check_finite() const { return check_finite_; }
+    void set_check_finite(bool on) { check_finite_ = on; }
+
 private:
     template <class Op, std::size_t N>
     Tensor run_unrecorded(Op op, const std::array<Tensor, N>& in) {
@@ -94,8 +106,14 @@ private:
         node.inputs_.assign(in.begin(), in.end());
         node.output_ = Tensor(Array(), false);
         node.forward();
+        if (check_finite_) check_forward(node, not_recorded);
         return node.output_;
     }
+
+    static constexpr std::size_t not_recorded = static_cast<std::size_t>(-1);
+    // Throw NonFiniteError when the node's output / its inputs' new gradients hold a NaN or inf.
+    void check_forward(const Node& node, std::size_t position) const;
+    void check_backward(const Node& node, std::size_t position) const;
 
     template <class Op, std::size_t N>
     OpNode<Op, N>& node_at(std::size_t position) {
@@ -111,6 +129,7 @@ private:
     std::vector<std::unique_ptr<Node>> nodes_;  // [0, size_) is the current recording
     std::size_t size_ = 0;
     bool recording_ = true;
+    bool check_finite_ = false;
     BackwardObserver* observer_ = nullptr;  // set only during backward(loss, observer)
 };
 

@@ -15,10 +15,10 @@ namespace tapegrad {
 /// What a Tensor handle points to. The Tape writes `grad` directly during backward.
 struct TensorData {
     Array value;
-    Array grad;                 // dL/d(value), same shape as value once written
-    bool grad_is_zero = true;   // grad holds no contribution yet (its buffer may be stale)
-    bool requires_grad = false; // leaf parameters set this; op outputs inherit it
-    std::string name;           // for printing and error messages
+    Array grad;                  // dL/d(value), same shape as value once written
+    bool grad_is_zero = true;    // grad holds no contribution yet (its buffer may be stale)
+    bool requires_grad = false;  // leaf parameters set this; op outputs inherit it
+    std::string name;            // for printing and error messages
 };
 
 class Tensor {

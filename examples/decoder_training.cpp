@@ -90,12 +90,11 @@ void teil2_example(const slides::Example& ex) {
     for (double v : ex.x) xx += v * v;
     std::printf("x = [");
     for (std::size_t j = 0; j < ex.x.size(); ++j) std::printf("%s%g", j ? ", " : "", ex.x(j));
-    std::printf("];  W_out = z x^T / (x^T x) with x^T x = %g, so that W_out x = z exactly\n\n",
-                xx);
+    std::printf("];  W_out = z x^T / (x^T x) with x^T x = %g, so that W_out x = z exactly\n\n", xx);
 
-    const Array p = softmax(ex.z);                        // [V]
-    const Array y = slides::one_hot(ex.target, V);        // [V]
-    const Array p_minus_y = p - y;                        // [V]
+    const Array p = softmax(ex.z);                  // [V]
+    const Array y = slides::one_hot(ex.target, V);  // [V]
+    const Array p_minus_y = p - y;                  // [V]
     std::printf("%-24s | %7s | %7s | %3s | %8s\n", "class", "z", "p", "y", "p - y");
     std::printf("-------------------------+---------+---------+-----+---------\n");
     for (std::size_t i = 0; i < V; ++i) {
@@ -121,8 +120,9 @@ void teil2_example(const slides::Example& ex) {
         for (std::size_t j = 0; j < ex.x.size(); ++j) closed_form(i, j) = p_minus_y(i) * ex.x(j);
 
     std::printf("dL/dW_out, row by row:\n");
-    const char* names[] = {"tape: Linear -> Softmax -> CrossEntropy", "tape: Linear -> SoftmaxCrossEntropy (fused)",
-                           "closed form (p - y) x^T", "slide"};
+    const char* names[] = {"tape: Linear -> Softmax -> CrossEntropy",
+                           "tape: Linear -> SoftmaxCrossEntropy (fused)", "closed form (p - y) x^T",
+                           "slide"};
     const Array* mats[] = {&three.grad_W, &fused.grad_W, &closed_form, &ex.slide_grad_W};
     for (int m = 0; m < 4; ++m) {
         std::printf("  %s\n", names[m]);
@@ -133,10 +133,14 @@ void teil2_example(const slides::Example& ex) {
         }
     }
     std::printf("max |difference|:\n");
-    std::printf("  three-node tape vs closed form  %.3g\n", max_abs_diff(three.grad_W, closed_form));
-    std::printf("  fused tape      vs closed form  %.3g\n", max_abs_diff(fused.grad_W, closed_form));
-    std::printf("  three-node vs fused             %.3g\n", max_abs_diff(three.grad_W, fused.grad_W));
-    std::printf("  closed form     vs slide        %.3g\n", max_abs_diff(closed_form, ex.slide_grad_W));
+    std::printf("  three-node tape vs closed form  %.3g\n",
+                max_abs_diff(three.grad_W, closed_form));
+    std::printf("  fused tape      vs closed form  %.3g\n",
+                max_abs_diff(fused.grad_W, closed_form));
+    std::printf("  three-node vs fused             %.3g\n",
+                max_abs_diff(three.grad_W, fused.grad_W));
+    std::printf("  closed form     vs slide        %.3g\n",
+                max_abs_diff(closed_form, ex.slide_grad_W));
     // The slide computed its matrix from p rounded to a few decimals, not from the exact p:
     // redo its arithmetic to show that this, and nothing else, explains the gap.
     Array from_slide_p = xt::zeros<double>({V, ex.x.size()});  // (p_slide - y) x^T   [V, d]
@@ -146,17 +150,31 @@ void teil2_example(const slides::Example& ex) {
     std::printf("  (p_slide - y) x^T vs slide      %.3g\n",
                 max_abs_diff(from_slide_p, ex.slide_grad_W));
     std::printf(
-        "The slide rounded p to %d decimals (max |p - p_slide| = %.3g) before multiplying by x,\n"
-        "so its matrix differs from the exact gradient by up to that error times max |x_j| = %g,\n"
-        "plus its own rounding to 4 decimals. With the slide's p its matrix is reproduced exactly.\n",
-        ex.slide_p_decimals, max_abs_diff(p, ex.slide_p), xt::amax(xt::abs(ex.x))());
+        "\nWhere the slide's matrix comes from: it multiplied x by p as printed on the slide,\n"
+        "p_slide = [");
+    for (std::size_t i = 0; i < V; ++i)
+        std::printf("%s%.*f", i ? ", " : "", ex.slide_p_decimals, ex.slide_p(i));
+    std::printf("], not by the exact p. Per class:\n");
+    const double scale = std::pow(10.0, ex.slide_p_decimals);
+    for (std::size_t i = 0; i < V; ++i) {
+        const double p_rounded = std::round(p(i) * scale) / scale;
+        std::printf("  Klasse %zu: exact p = %.6f, rounded to %d decimals %.*f, slide %.*f%s\n",
+                    i + 1, p(i), ex.slide_p_decimals, ex.slide_p_decimals, p_rounded,
+                    ex.slide_p_decimals, ex.slide_p(i),
+                    p_rounded == ex.slide_p(i) ? "" : "   <- the slide's value is not p rounded");
+    }
+    std::printf(
+        "So max |p - p_slide| = %.3g, times max |x_j| = %g, bounds the gap between the exact\n"
+        "gradient and the slide (plus the slide's rounding of the product to 4 decimals).\n",
+        max_abs_diff(p, ex.slide_p), xt::amax(xt::abs(ex.x))());
     std::printf("\n");
 }
 
 void sgd_demo(const slides::Example& ex, int steps, double lr) {
     std::printf("== SGD on %s: W_out <- W_out - lr * dL/dW_out, lr = %g, %d steps ==\n",
                 ex.name.c_str(), lr, steps);
-    std::printf("each step: forward (Linear -> SoftmaxCrossEntropy), backward, update, on a tape\n\n");
+    std::printf(
+        "each step: forward (Linear -> SoftmaxCrossEntropy), backward, update, on a tape\n\n");
     Tensor x(ex.x, false, "x");
     Tensor W = Tensor::parameter(slides::w_out_from_logits(ex.z, ex.x), "W_out");
     SGD sgd({W}, lr);
@@ -175,25 +193,32 @@ void sgd_demo(const slides::Example& ex, int steps, double lr) {
         tape.backward(loss);
         sgd.step();
     }
-    std::printf("\nThe loss falls because -log p falls as p(%s) rises (the notebook's target: 0.85).\n",
-                ex.classes[ex.target].c_str());
+    std::printf(
+        "\nThe loss falls because -log p falls as p(%s) rises (the notebook's target: 0.85).\n",
+        ex.classes[ex.target].c_str());
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"decoder_training: the decoder notebook (prediction, Bsp. 1, Bsp. 2, SGD) on a tape"};
+    CLI::App app{
+        "decoder_training: the decoder notebook (prediction, Bsp. 1, Bsp. 2, SGD) on a tape"};
     int steps = 5;
     double lr = 0.5;
-    app.add_option("--steps", steps, "SGD steps on Bsp. 1")->capture_default_str()->check(CLI::NonNegativeNumber);
-    app.add_option("--lr", lr, "SGD learning rate")->capture_default_str()->check(CLI::NonNegativeNumber);
+    app.add_option("--steps", steps, "SGD steps on Bsp. 1")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--lr", lr, "SGD learning rate")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
     // Watching backpropagation (instead of the walkthrough): the tape of Bsp. 1.
     bool trace = false;
     std::string dot_file;
     app.add_flag("--trace", trace,
                  "print Bsp. 1's tape: each node forward, then backward node by node");
-    app.add_option("--dot", dot_file,
-                   "write Bsp. 1's tape as Graphviz DOT to FILE (and FILE's .png, if dot is installed)")
+    app.add_option(
+           "--dot", dot_file,
+           "write Bsp. 1's tape as Graphviz DOT to FILE (and FILE's .png, if dot is installed)")
         ->option_text("FILE");
     try {
         app.parse(argc, argv);

@@ -10,7 +10,9 @@ std::vector<VocabEntry> teil1_vocab() {
     return {{12856, "Frankreich"}, {5312, "Deutschland"}, {9021, "Spanien"}};
 }
 
-Array teil1_logits() { return Array{3.2, 1.7, 1.2}; }
+Array teil1_logits() {
+    return Array{3.2, 1.7, 1.2};
+}
 
 Example bsp1() {
     Example e;

@@ -23,15 +23,15 @@ Array teil1_logits();  // [3]
 
 /// Bsp. 1 and Bsp. 2 of Teil 2, with what the slide prints for them.
 struct Example {
-    std::string name;                 // "Bsp. 1"
-    std::vector<std::string> classes; // "Frankreich", ...
-    Array z;                          // logits [V]
-    std::size_t target;               // the correct class (0 = Frankreich)
-    Array x;                          // input vector from attention [d]
-    Array slide_p;                    // softmax as printed on the slide (rounded) [V]
-    int slide_p_decimals;             // ... to this many decimals
-    double slide_loss;                // L as printed on the slide (3 decimals)
-    Array slide_grad_W;               // dL/dW as printed on the slide [V, d]
+    std::string name;                  // "Bsp. 1"
+    std::vector<std::string> classes;  // "Frankreich", ...
+    Array z;                           // logits [V]
+    std::size_t target;                // the correct class (0 = Frankreich)
+    Array x;                           // input vector from attention [d]
+    Array slide_p;                     // softmax as printed on the slide (rounded) [V]
+    int slide_p_decimals;              // ... to this many decimals
+    double slide_loss;                 // L as printed on the slide (3 decimals)
+    Array slide_grad_W;                // dL/dW as printed on the slide [V, d]
 };
 Example bsp1();
 Example bsp2();

@@ -22,8 +22,8 @@ void check_class_targets(const char* op, const Array& scores,
     }
     for (std::size_t r = 0; r < rows; ++r) {
         if (targets[r] >= V) {
-            throw std::invalid_argument(what + "target " + std::to_string(targets[r]) +
-                                        " of row " + std::to_string(r) + " is out of range [0, " +
+            throw std::invalid_argument(what + "target " + std::to_string(targets[r]) + " of row " +
+                                        std::to_string(r) + " is out of range [0, " +
                                         std::to_string(V) + ") for input of shape " +
                                         shape_string(scores));
         }

@@ -17,9 +17,9 @@ void check_shapes(const Array& x, const Array& W, const Array* b) {
     const bool fits = x_ok && W_ok && W.shape()[1] == d;
     const bool b_ok = !b || (b->dimension() == 1 && W_ok && b->shape()[0] == W.shape()[0]);
     if (fits && b_ok) return;
-    std::string msg = "Linear: z = x W^T" + std::string(b ? " + b" : "") + " needs x [B, d] or [d], W [V, d]" +
-                      (b ? ", b [V]" : "") + " (non-empty); got x " + shape_string(x) + ", W " +
-                      shape_string(W);
+    std::string msg = "Linear: z = x W^T" + std::string(b ? " + b" : "") +
+                      " needs x [B, d] or [d], W [V, d]" + (b ? ", b [V]" : "") +
+                      " (non-empty); got x " + shape_string(x) + ", W " + shape_string(W);
     if (b) msg += ", b " + shape_string(*b);
     throw std::invalid_argument(msg);
 }
@@ -35,8 +35,7 @@ void forward_impl(const Array& x, const Array& W, const Array* b, Array& z) {
     if (b) {
         // Start from the bias in every row, then let BLAS add x W^T on top (beta = 1).
         const std::size_t rows = z.size() / V;
-        for (std::size_t r = 0; r < rows; ++r)
-            std::copy(b->begin(), b->end(), z.data() + r * V);
+        for (std::size_t r = 0; r < rows; ++r) std::copy(b->begin(), b->end(), z.data() + r * V);
         gemm(x, false, W, true, z, 1.0, 1.0);
     } else {
         gemm(x, false, W, true, z, 1.0, 0.0);
@@ -65,9 +64,13 @@ void backward_impl(const Array& x, const Array& W, const Array& grad_z, GradTarg
 
 }  // namespace
 
-void Linear::forward(const Inputs<2>& in, Array& z) { forward_impl(in[0], in[1], nullptr, z); }
+void Linear::forward(const Inputs<2>& in, Array& z) {
+    forward_impl(in[0], in[1], nullptr, z);
+}
 
-void Linear::forward(const Inputs<3>& in, Array& z) { forward_impl(in[0], in[1], &in[2], z); }
+void Linear::forward(const Inputs<3>& in, Array& z) {
+    forward_impl(in[0], in[1], &in[2], z);
+}
 
 void Linear::backward(const Inputs<2>& in, const Array&, const Array& grad_z,
                       GradTargets<2>& grad) {

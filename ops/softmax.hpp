@@ -26,7 +26,9 @@ struct Softmax {
     void backward(const Inputs<1>& in, const Array& p, const Array& grad_p, GradTargets<1>& grad);
 };
 
-inline Tensor softmax(Tape& tape, const Tensor& z) { return tape.apply(Softmax{}, z); }
+inline Tensor softmax(Tape& tape, const Tensor& z) {
+    return tape.apply(Softmax{}, z);
+}
 
 /// The same forward computation on a plain array (no tape): p = softmax(z) over the last axis.
 Array softmax(const Array& z);

@@ -47,7 +47,7 @@ void SoftmaxCrossEntropy::backward(const Inputs<1>& in, const Array&, const Arra
         double* g_row = grad_z.data() + r * V;
         const double lse = log_sum_exp(z_row, V);
         for (std::size_t j = 0; j < V; ++j) g_row[j] = scale * std::exp(z_row[j] - lse);  // p/B
-        g_row[targets[r]] -= scale;                                                      // - y/B
+        g_row[targets[r]] -= scale;                                                       // - y/B
     }
     grad[0].set(grad_z);
 }

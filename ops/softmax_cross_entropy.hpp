@@ -34,8 +34,7 @@ struct SoftmaxCrossEntropy {
                   GradTargets<1>& grad);
 };
 
-inline Tensor softmax_cross_entropy(Tape& tape, const Tensor& z,
-                                    std::vector<std::size_t> targets) {
+inline Tensor softmax_cross_entropy(Tape& tape, const Tensor& z, std::vector<std::size_t> targets) {
     return tape.apply(SoftmaxCrossEntropy{std::move(targets)}, z);
 }
 

@@ -1,0 +1,76 @@
+#include "ops/softmax.hpp"
+
+#include <boost/test/data/test_case.hpp>
+#include <xtensor/xmath.hpp>
+
+#include "test_helpers.hpp"
+
+BOOST_AUTO_TEST_SUITE(test_softmax)
+
+using namespace tapegrad;
+using namespace tapegrad::test;
+namespace bdata = boost::unit_test::data;
+
+BOOST_AUTO_TEST_CASE(forward_matches_the_notebook_teil_1) {
+    // e^3.2 = 24.5325, e^1.7 = 5.4739, e^1.2 = 3.3201, sum 33.3266
+    const Array p = tapegrad::softmax(Array{3.2, 1.7, 1.2});
+    const Array expected{0.7361, 0.1643, 0.0996};
+    BOOST_TEST(max_abs_diff(p, expected) <= 5e-5);  // the notebook prints 4 decimals
+    BOOST_TEST(xt::sum(p)() == 1.0, tt::tolerance(exact_tol));
+}
+
+BOOST_AUTO_TEST_CASE(forward_of_a_batch_normalizes_each_row) {
+    const Array z{{0.0, 0.0}, {std::log(3.0), 0.0}};  // [2, 2]
+    const Array p = tapegrad::softmax(z);
+    const Array expected{{0.5, 0.5}, {0.75, 0.25}};
+    BOOST_TEST(p == expected, tt::tolerance(exact_tol) << tt::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(huge_logits_do_not_overflow) {
+    // Without the row maximum subtracted, e^1000 = inf and p = nan.
+    const Array p = tapegrad::softmax(Array{{1000.0, 999.0, -1000.0}});
+    const double e = std::exp(-1.0);
+    const Array expected{{1.0 / (1.0 + e), e / (1.0 + e), 0.0}};
+    BOOST_TEST(max_abs_diff(p, expected) < exact_tol);
+}
+
+// dL/dz = J^T dL/dp with J = diag(p) - p p^T, built here as an explicit matrix.
+BOOST_DATA_TEST_CASE(backward_matches_jacobian_and_finite_differences, bdata::make({1u, 2u, 3u}),
+                     seed) {
+    const std::size_t B = 3, V = 4;
+    const Array z0 = random_array({B, V}, seed, -3.0, 3.0);
+    const Array w = random_array({B, V}, seed + 100);
+    Tape tape;
+    Tensor z = Tensor::parameter(z0, "z");
+    tape.backward(tape.apply(WeightedSum{w}, softmax(tape, z)));
+
+    const Array p = tapegrad::softmax(z0);          // [B, V]
+    Array closed_form = xt::zeros<double>({B, V});  // [B, V]
+    for (std::size_t r = 0; r < B; ++r)
+        for (std::size_t i = 0; i < V; ++i)
+            for (std::size_t j = 0; j < V; ++j) {
+                const double jacobian_ji = (i == j ? p(r, i) : 0.0) - p(r, j) * p(r, i);
+                closed_form(r, i) += jacobian_ji * w(r, j);
+            }
+    BOOST_TEST(max_abs_diff(z.grad(), closed_form) < exact_tol);
+
+    auto loss_of = [&](const Array& zv) {
+        const Array pv = tapegrad::softmax(zv);  // [B, V]
+        double sum = 0.0;
+        for (std::size_t i = 0; i < pv.size(); ++i) sum += w.data()[i] * pv.data()[i];
+        return sum;
+    };
+    BOOST_TEST(max_abs_diff(z.grad(), finite_difference(loss_of, z0)) < fd_tol);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_throws_naming_the_op_and_the_shape) {
+    check_invalid_argument([] { tapegrad::softmax(Array(xt::zeros<double>({0}))); },
+                           {"Softmax", "[0]"});
+    check_invalid_argument(
+        [] {
+            tapegrad::softmax(Array(xt::zeros<double>({2, 2, 2})));
+        },
+        {"Softmax", "[2, 2, 2]"});
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,118 @@
+#include "ops/softmax_cross_entropy.hpp"
+
+#include <boost/test/data/test_case.hpp>
+
+#include "ops/cross_entropy.hpp"
+#include "ops/softmax.hpp"
+#include "test_helpers.hpp"
+
+BOOST_AUTO_TEST_SUITE(test_softmax_cross_entropy)
+
+using namespace tapegrad;
+using namespace tapegrad::test;
+namespace bdata = boost::unit_test::data;
+
+BOOST_AUTO_TEST_CASE(forward_matches_bsp_1) {
+    // L = log(e^2 + e^1 + e^0.1) - 2 = -log 0.6590 = 0.417 on the slide.
+    Tape tape;
+    Tensor z = Tensor::parameter(Array{2.0, 1.0, 0.1}, "z");
+    const double expected = std::log(std::exp(2.0) + std::exp(1.0) + std::exp(0.1)) - 2.0;
+    const double loss = softmax_cross_entropy(tape, z, {0}).value()();
+    BOOST_TEST(loss == expected, tt::tolerance(exact_tol));
+    BOOST_TEST(std::abs(loss - 0.417) <= 5e-4);  // the slide prints 3 decimals
+}
+
+BOOST_DATA_TEST_CASE(forward_and_backward_equal_the_three_node_graph, bdata::make({1u, 2u, 3u}),
+                     seed) {
+    const std::size_t B = 4, V = 5;
+    const Array z0 = random_array({B, V}, seed, -4.0, 4.0);
+    const std::vector<std::size_t> targets{0, 4, 2, 2};
+    Tape fused_tape, three_node_tape;
+    Tensor z_fused = Tensor::parameter(z0, "z");
+    Tensor z_three = Tensor::parameter(z0, "z");
+    Tensor fused = softmax_cross_entropy(fused_tape, z_fused, targets);
+    Tensor three = cross_entropy(three_node_tape, softmax(three_node_tape, z_three), targets);
+    BOOST_TEST(fused.value()() == three.value()(), tt::tolerance(exact_tol));
+    fused_tape.backward(fused);
+    three_node_tape.backward(three);
+    BOOST_TEST(max_abs_diff(z_fused.grad(), z_three.grad()) < exact_tol);
+}
+
+// dL/dz = (p - y) / B.
+BOOST_DATA_TEST_CASE(backward_matches_closed_form_and_finite_differences, bdata::make({1u, 2u}),
+                     seed) {
+    const std::size_t B = 3, V = 4;
+    const Array z0 = random_array({B, V}, seed, -3.0, 3.0);
+    const std::vector<std::size_t> targets{1, 3, 0};
+    Tape tape;
+    Tensor z = Tensor::parameter(z0, "z");
+    tape.backward(softmax_cross_entropy(tape, z, targets));
+
+    Array closed_form = tapegrad::softmax(z0);  // p  [B, V]
+    for (std::size_t r = 0; r < B; ++r) closed_form(r, targets[r]) -= 1.0;
+    closed_form /= static_cast<double>(B);
+    BOOST_TEST(max_abs_diff(z.grad(), closed_form) < exact_tol);
+
+    auto loss_of = [&](const Array& zv) {
+        Tape t;
+        return softmax_cross_entropy(t, Tensor::parameter(zv, "z"), targets).value()();
+    };
+    BOOST_TEST(max_abs_diff(z.grad(), finite_difference(loss_of, z0)) < fd_tol);
+}
+
+BOOST_AUTO_TEST_CASE(logits_of_plus_minus_1000_give_a_finite_exact_loss_and_gradient) {
+    // p = [1/(1+e^-1), e^-1/(1+e^-1), e^-2000/...] ; the third underflows to 0 in p, so the
+    // three-node graph would give L = inf for target 2. The fused form stays exact:
+    // L = log(1 + e^-1 + e^-2000) + 1000 - (-1000) = 2000 + log(1 + e^-1).
+    Tape tape;
+    Tensor z = Tensor::parameter(Array{1000.0, 999.0, -1000.0}, "z");
+    Tensor loss = softmax_cross_entropy(tape, z, {2});
+    BOOST_TEST(loss.value()() == 2000.0 + std::log1p(std::exp(-1.0)), tt::tolerance(exact_tol));
+    tape.backward(loss);
+    const double e = std::exp(-1.0);
+    const Array expected{1.0 / (1.0 + e), e / (1.0 + e), -1.0};  // p - y
+    BOOST_TEST(max_abs_diff(z.grad(), expected) < exact_tol);
+}
+
+BOOST_AUTO_TEST_CASE(very_negative_logits_give_a_finite_exact_loss_and_gradient) {
+    // e^-800 underflows to 0 in double: a softmax without the maximum subtracted would
+    // divide 0 by 0. Shifted by 795 these are the logits -5 ... 5.
+    Array z0 = xt::zeros<double>({11});  // [11]
+    Array shifted = xt::zeros<double>({11});
+    for (std::size_t i = 0; i < 11; ++i) {
+        z0(i) = -800.0 + static_cast<double>(i);
+        shifted(i) = -5.0 + static_cast<double>(i);
+    }
+    Tape tape, reference_tape;
+    Tensor z = Tensor::parameter(z0, "z");
+    Tensor reference = Tensor::parameter(shifted, "z_shifted");
+    Tensor loss = softmax_cross_entropy(tape, z, {3});
+    Tensor reference_loss = softmax_cross_entropy(reference_tape, reference, {3});
+    BOOST_TEST(std::isfinite(loss.value()()));
+    // Softmax is shift-invariant, so both must agree exactly (up to rounding).
+    BOOST_TEST(loss.value()() == reference_loss.value()(), tt::tolerance(exact_tol));
+    tape.backward(loss);
+    reference_tape.backward(reference_loss);
+    BOOST_TEST(max_abs_diff(z.grad(), reference.grad()) < exact_tol);
+}
+
+BOOST_AUTO_TEST_CASE(bad_targets_and_shapes_throw_naming_the_op_and_the_shapes) {
+    Tape tape;
+    Tensor z = Tensor::parameter(Array{{1.0, 2.0, 3.0}}, "z");
+    check_invalid_argument([&] { softmax_cross_entropy(tape, z, {3}); },
+                           {"SoftmaxCrossEntropy", "target 3", "[0, 3)", "[1, 3]"});
+    check_invalid_argument(
+        [&] {
+            softmax_cross_entropy(tape, z, {0, 1});
+        },
+        {"SoftmaxCrossEntropy", "[1, 3]", "2 target(s)"});
+    check_invalid_argument(
+        [&] {
+            softmax_cross_entropy(tape, Tensor::parameter(Array(xt::zeros<double>({2, 0})), "z"),
+                                  {0, 0});
+        },
+        {"SoftmaxCrossEntropy", "[2, 0]"});
+    BOOST_TEST(tape.size() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,315 @@
+#include "engine/tape.hpp"
+
+#include <malloc.h>
+
+#include "engine/sgd.hpp"
+#include "examples/slides.hpp"
+
+#include "engine/no_grad.hpp"
+#include "ops/cross_entropy.hpp"
+#include "ops/linear.hpp"
+#include "ops/softmax.hpp"
+#include "ops/softmax_cross_entropy.hpp"
+#include "test_helpers.hpp"
+
+BOOST_AUTO_TEST_SUITE(test_tape)
+
+using namespace tapegrad;
+using namespace tapegrad::test;
+
+const Array W0{{1.0, 2.0}, {0.0, -1.0}, {3.0, 0.5}};  // [3, 2]
+const Array x0{1.5, 0.5};                             // [2]
+const Array w1{0.3, -1.2, 0.7};                       // [3]
+const Array w2{2.0, 0.5, -0.25};                      // [3]
+
+BOOST_AUTO_TEST_CASE(records_each_op_in_execution_order) {
+    Tape tape;
+    Tensor W = Tensor::parameter(W0, "W");
+    Tensor z = linear(tape, Tensor(x0), W);
+    Tensor loss = softmax_cross_entropy(tape, z, {0});
+    BOOST_TEST(tape.size() == 2u);
+    BOOST_TEST(std::string(tape.node(0).op_name()) == "Linear");
+    BOOST_TEST(std::string(tape.node(1).op_name()) == "SoftmaxCrossEntropy");
+    BOOST_TEST(tape.node(1).output().same_as(loss));
+    BOOST_TEST(tape.node(1).inputs()[0].same_as(z));
+    BOOST_CHECK_THROW(tape.node(2), std::out_of_range);
+}
+
+BOOST_AUTO_TEST_CASE(a_tensor_used_by_two_nodes_gets_the_sum_of_both_gradients) {
+    // z1 = W x and z2 = W x are two nodes reading W; L = w1.z1 + w2.z2,
+    // so dL/dW = w1 x^T + w2 x^T.
+    Tape tape;
+    Tensor W = Tensor::parameter(W0, "W");
+    Tensor x(x0);
+    Tensor z1 = linear(tape, x, W);
+    Tensor z2 = linear(tape, x, W);
+    tape.backward(tape.apply(WeightedPair{w1, w2}, z1, z2));
+    Array expected = xt::zeros<double>({3, 2});  // [3, 2]
+    for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 2; ++j) expected(i, j) = (w1(i) + w2(i)) * x0(j);
+    BOOST_TEST(max_abs_diff(W.grad(), expected) < exact_tol);
+}
+
+BOOST_AUTO_TEST_CASE(a_tensor_used_twice_by_one_node_gets_both_gradients) {
+    Tape tape;
+    Tensor a = Tensor::parameter(Array{1.0, 2.0, 3.0}, "a");
+    tape.backward(tape.apply(WeightedPair{w1, w2}, a, a));
+    const Array expected = w1 + w2;  // [3]
+    BOOST_TEST(max_abs_diff(a.grad(), expected) < exact_tol);
+}
+
+BOOST_AUTO_TEST_CASE(a_branch_that_does_not_lead_to_the_loss_is_skipped) {
+    Tape tape;
+    Tensor W = Tensor::parameter(W0, "W");
+    Tensor unused_W = Tensor::parameter(W0, "unused_W");
+    Tensor x(x0);
+    Tensor side = softmax(tape, linear(tape, x, unused_W));  // recorded, leads nowhere
+    Tensor loss = tape.apply(WeightedSum{w1}, linear(tape, x, W));
+    Tensor after = softmax(tape, linear(tape, x, W));  // recorded after the loss
+    tape.backward(loss);
+    BOOST_TEST(W.has_grad());
+    BOOST_TEST(!unused_W.has_grad());
+    BOOST_TEST(!side.has_grad());
+    BOOST_TEST(!after.has_grad());
+    BOOST_TEST(unused_W.grad() == xt::zeros<double>({3, 2}), tt::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_second_backward_adds_the_same_gradient_to_the_leaves_again) {
+    Tape tape;
+    Tensor W = Tensor::parameter(W0, "W");
+    Tensor z = linear(tape, Tensor(x0), W);
+    Tensor loss = softmax_cross_entropy(tape, z, {1});
+    tape.backward(loss);
+    const Array once = W.grad();         // [3, 2]
+    const Array z_grad_once = z.grad();  // [3]
+    tape.backward(loss);
+    const Array twice = 2.0 * once;  // [3, 2]
+    BOOST_TEST(max_abs_diff(W.grad(), twice) < exact_tol);
+    // An op output's gradient belongs to one pass: recomputed, not accumulated.
+    BOOST_TEST(max_abs_diff(z.grad(), z_grad_once) == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(zero_grad_makes_the_next_backward_start_from_zero) {
+    Tape tape;
+    Tensor W = Tensor::parameter(W0, "W");
+    Tensor loss = softmax_cross_entropy(tape, linear(tape, Tensor(x0), W), {1});
+    tape.backward(loss);
+    const Array once = W.grad();  // [3, 2]
+    W.zero_grad();
+    BOOST_TEST(W.grad() == xt::zeros<double>({3, 2}), tt::per_element());
+    tape.backward(loss);
+    BOOST_TEST(max_abs_diff(W.grad(), once) == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(no_grad_runs_ops_without_recording) {
+    Tape tape;
+    Tensor W = Tensor::parameter(W0, "W");
+    {
+        NoGrad guard(tape);
+        Tensor z = linear(tape, Tensor(x0), W);
+        const Array expected{2.5, -0.5, 4.75};
+        BOOST_TEST(z.value() == expected, tt::per_element());
+        BOOST_TEST(!z.requires_grad());
+        BOOST_TEST(tape.size() == 0u);
+    }
+    BOOST_TEST(tape.recording());
+    try {
+        NoGrad guard(tape);
+        throw std::runtime_error("leave the scope by an exception");
+    } catch (const std::runtime_error&) {
+    }
+    BOOST_TEST(tape.recording());
+    linear(tape, Tensor(x0), W);
+    BOOST_TEST(tape.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(ops_on_tensors_without_gradients_are_not_recorded) {
+    Tape tape;
+    Tensor z = linear(tape, Tensor(x0), Tensor(W0));
+    BOOST_TEST(tape.size() == 0u);
+    BOOST_TEST(!z.requires_grad());
+}
+
+BOOST_AUTO_TEST_CASE(backward_refuses_a_loss_that_is_not_a_scalar_on_this_tape) {
+    Tape tape, other;
+    Tensor W = Tensor::parameter(W0, "W");
+    Tensor z = linear(tape, Tensor(x0), W);
+    check_invalid_argument([&] { tape.backward(z); }, {"backward", "scalar", "[3]"});
+    Tensor loss = softmax_cross_entropy(tape, z, {0});
+    check_invalid_argument([&] { other.backward(loss); },
+                           {"backward", "not recorded on this tape"});
+    check_invalid_argument([&] { tape.backward(Tensor()); }, {"backward", "empty"});
+}
+
+BOOST_AUTO_TEST_CASE(rewind_replays_into_the_same_buffers_unless_an_output_is_still_held) {
+    Tape tape;
+    Tensor W = Tensor::parameter(W0, "W");
+    const double* first_buffer = nullptr;
+    Array first_grad;
+    for (int step = 0; step < 3; ++step) {
+        tape.rewind();
+        Tensor z = linear(tape, Tensor(x0), W);
+        Tensor loss = softmax_cross_entropy(tape, z, {0});
+        if (step == 0) first_buffer = z.value().data();
+        BOOST_TEST(z.value().data() == first_buffer);  // reused, nothing allocated
+        W.zero_grad();
+        tape.backward(loss);
+        if (step == 0) first_grad = W.grad();
+        BOOST_TEST(max_abs_diff(W.grad(), first_grad) == 0.0);  // same numbers every replay
+    }
+    Tensor held = tape.node(0).output();
+    tape.rewind();
+    Tensor z = linear(tape, Tensor(Array{0.0, 1.0}), W);
+    BOOST_TEST(!z.same_as(held));  // a held output is never overwritten
+    const Array held_expected{2.5, -0.5, 4.75};
+    BOOST_TEST(held.value() == held_expected, tt::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(clear_forgets_every_node) {
+    Tape tape;
+    Tensor W = Tensor::parameter(W0, "W");
+    Tensor loss = softmax_cross_entropy(tape, linear(tape, Tensor(x0), W), {0});
+    tape.clear();
+    BOOST_TEST(tape.size() == 0u);
+    check_invalid_argument([&] { tape.backward(loss); }, {"not recorded on this tape"});
+}
+
+// An op whose backward breaks the contract, to see the engine catch it.
+struct WrongShapeBackward {
+    static constexpr const char* name = "WrongShapeBackward";
+    void forward(const Inputs<1>& in, Array& out) {
+        out.resize(Shape{});
+        out() = in[0](0);
+    }
+    void backward(const Inputs<1>&, const Array&, const Array&, GradTargets<1>& grad) {
+        const Array g = xt::ones<double>({5});  // [5], but the input is [3]
+        grad[0].set(g);
+    }
+};
+struct SilentBackward {
+    static constexpr const char* name = "SilentBackward";
+    void forward(const Inputs<1>& in, Array& out) {
+        out.resize(Shape{});
+        out() = in[0](0);
+    }
+    void backward(const Inputs<1>&, const Array&, const Array&, GradTargets<1>&) {}
+};
+
+BOOST_AUTO_TEST_CASE(a_backward_that_breaks_the_contract_throws_naming_the_op_and_shapes) {
+    Tape tape;
+    Tensor a = Tensor::parameter(Array{1.0, 2.0, 3.0}, "a");
+    try {
+        tape.backward(tape.apply(WrongShapeBackward{}, a));
+        BOOST_ERROR("expected std::logic_error");
+    } catch (const std::logic_error& e) {
+        const std::string msg = e.what();
+        BOOST_TEST(msg.find("WrongShapeBackward") != std::string::npos, msg);
+        BOOST_TEST(msg.find("[5]") != std::string::npos, msg);
+        BOOST_TEST(msg.find("[3]") != std::string::npos, msg);
+    }
+    Tape tape2;
+    BOOST_CHECK_THROW(tape2.backward(tape2.apply(SilentBackward{}, a)), std::logic_error);
+}
+
+// sqrt: finite forward at 0, infinite gradient there: dL/dx = dL/dy / (2 sqrt(x)).
+struct Sqrt {
+    static constexpr const char* name = "Sqrt";
+    void forward(const Inputs<1>& in, Array& y) {
+        y.resize(in[0].shape());
+        xt::noalias(y) = xt::sqrt(in[0]);
+    }
+    void backward(const Inputs<1>&, const Array& y, const Array& grad_y, GradTargets<1>& grad) {
+        grad[0].set(grad_y / (2.0 * y));
+    }
+};
+
+template <class F>
+std::string non_finite_message(F&& fn) {
+    try {
+        fn();
+    } catch (const NonFiniteError& e) {
+        return e.what();
+    }
+    BOOST_ERROR("expected NonFiniteError, nothing was thrown");
+    return {};
+}
+
+BOOST_AUTO_TEST_CASE(check_finite_stops_at_the_op_whose_output_is_infinite) {
+    Tape tape;
+    tape.set_check_finite(true);
+    Tensor W = Tensor::parameter(W0, "W");
+    Tensor z = linear(tape, Tensor(x0, false, "x"), W);  // node 0, finite
+    // p(target) = 0 exactly: -log 0 = +inf in CrossEntropy (the fused form would stay finite).
+    Tensor p = Tensor::parameter(Array{0.0, 1.0}, "p");
+    const std::string msg = non_finite_message([&] { cross_entropy(tape, p, {0}); });
+    for (const char* part : {"forward of CrossEntropy", "node 1 on the tape", "+inf", "p [2]"})
+        BOOST_TEST(msg.find(part) != std::string::npos, msg << " lacks " << part);
+    BOOST_TEST(tape.size() == 1u);  // the failing op was not recorded
+}
+
+BOOST_AUTO_TEST_CASE(check_finite_names_an_input_that_is_already_non_finite) {
+    Tape tape;
+    tape.set_check_finite(true);
+    Tensor W = Tensor::parameter(Array{{1.0, std::numeric_limits<double>::infinity()}}, "W");
+    const std::string msg = non_finite_message([&] { linear(tape, Tensor(x0, false, "x"), W); });
+    for (const char* part :
+         {"forward of Linear", "node 0", "x [2]", "W [1, 2] (already non-finite)"})
+        BOOST_TEST(msg.find(part) != std::string::npos, msg << " lacks " << part);
+}
+
+BOOST_AUTO_TEST_CASE(check_finite_stops_at_the_node_whose_gradient_is_infinite) {
+    Tape tape;
+    tape.set_check_finite(true);
+    Tensor a = Tensor::parameter(Array{0.0, 4.0}, "a");
+    Tensor loss = tape.apply(WeightedSum{Array{1.0, 1.0}}, tape.apply(Sqrt{}, a));
+    const std::string msg = non_finite_message([&] { tape.backward(loss); });
+    for (const char* part : {"backward of Sqrt", "node 0 on the tape",
+                             "+inf at flat index 0 of [2]", "gradient for input 0", "a [2]"})
+        BOOST_TEST(msg.find(part) != std::string::npos, msg << " lacks " << part);
+}
+
+BOOST_AUTO_TEST_CASE(without_check_finite_non_finite_values_pass_silently) {
+    Tape tape;  // off by default: it costs a pass over every output and gradient
+    Tensor a = Tensor::parameter(Array{0.0, 4.0}, "a");
+    Tensor loss = tape.apply(WeightedSum{Array{1.0, 1.0}}, tape.apply(Sqrt{}, a));
+    BOOST_CHECK_NO_THROW(tape.backward(loss));
+    BOOST_TEST(std::isinf(a.grad()(0)));
+}
+
+/// Bytes the program holds from malloc right now (glibc). Under AddressSanitizer, which
+/// replaces malloc, this reads 0 and the flatness check below is vacuous there; ASan's leak
+/// checker covers that build instead.
+std::size_t heap_in_use() {
+    return mallinfo2().uordblks;
+}
+
+/// 10,000 SGD steps of the walkthrough (Bsp. 1), the tape rewound or cleared every step.
+void check_memory_stays_flat(bool rewind) {
+    const slides::Example ex = slides::bsp1();
+    Tensor x(ex.x, false, "x");
+    Tensor W = Tensor::parameter(slides::w_out_from_logits(ex.z, ex.x), "W_out");
+    SGD sgd({W}, 0.1);
+    Tape tape;
+    std::size_t after_warm_up = 0;
+    for (int step = 1; step <= 10000; ++step) {
+        if (rewind)
+            tape.rewind();
+        else
+            tape.clear();
+        Tensor loss = softmax_cross_entropy(tape, linear(tape, x, W), {ex.target});
+        sgd.zero_grad();
+        tape.backward(loss);
+        sgd.step();
+        if (step == 10) after_warm_up = heap_in_use();
+    }
+    BOOST_TEST(heap_in_use() == after_warm_up, (rewind ? "rewind" : "clear"));
+}
+
+BOOST_AUTO_TEST_CASE(ten_thousand_steps_keep_memory_flat_with_rewind) {
+    check_memory_stays_flat(true);
+}
+BOOST_AUTO_TEST_CASE(ten_thousand_steps_keep_memory_flat_with_clear) {
+    check_memory_stays_flat(false);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
