@@ -2,6 +2,7 @@
 
 #include <boost/test/data/test_case.hpp>
 
+#include "engine/gradcheck.hpp"
 #include "ops/cross_entropy.hpp"
 #include "ops/softmax.hpp"
 #include "test_helpers.hpp"
@@ -113,6 +114,14 @@ BOOST_AUTO_TEST_CASE(bad_targets_and_shapes_throw_naming_the_op_and_the_shapes) 
         },
         {"SoftmaxCrossEntropy", "[2, 0]"});
     BOOST_TEST(tape.size() == 0u);
+}
+
+BOOST_DATA_TEST_CASE(gradcheck_passes, bdata::make({1u, 2u, 3u}), seed) {
+    const Array z0 = random_array({4, 5}, seed, -3.0, 3.0);  // [4, 5]
+    const GradcheckReport r = gradcheck_op(SoftmaxCrossEntropy{{4, 0, 2, 2}}, z0);
+    BOOST_TEST(r.passed(), r.summary());
+    const GradcheckReport one = gradcheck_op(SoftmaxCrossEntropy{{1}}, Array{2.0, 1.0, 0.1});
+    BOOST_TEST(one.passed(), one.summary());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
