@@ -17,8 +17,8 @@ struct Square {
 
     void forward(const tapegrad::Inputs<1>& in, tapegrad::Array& y) {
         const tapegrad::Array& x = in[0];
-        y.resize(x.shape());         // shape of x
-        xt::noalias(y) = x * x;      // shape of x
+        y.resize(x.shape());     // shape of x
+        xt::noalias(y) = x * x;  // shape of x
     }
     void backward(const tapegrad::Inputs<1>& in, const tapegrad::Array& /*y*/,
                   const tapegrad::Array& grad_y, tapegrad::GradTargets<1>& grad) {
