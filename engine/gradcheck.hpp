@@ -33,6 +33,7 @@
 /// +e to one output's gradient path and -e to another's would cancel and go unnoticed, and a
 /// backward that ignores grad_out (treats it as all ones) would pass.
 
+#include <array>
 #include <cstddef>
 #include <functional>
 #include <iosfwd>

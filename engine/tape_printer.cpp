@@ -105,7 +105,7 @@ class BackwardPrinter final : public BackwardObserver {
         for (const Tensor& in : node.inputs()) {
             const bool reached = in.requires_grad() && in.has_grad();
             reached_before_.push_back(reached);
-            before_.push_back(reached ? in.grad() : Array());
+            before_.push_back(reached ? in.grad() : Array());  // shape of the input
         }
     }
 
