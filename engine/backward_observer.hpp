@@ -16,7 +16,7 @@ namespace tapegrad {
 class Node;
 
 class BackwardObserver {
-  public:
+public:
     virtual ~BackwardObserver() = default;
     virtual void before_node(std::size_t index, const Node& node) = 0;
     virtual void after_node(std::size_t index, const Node& node) = 0;

@@ -15,7 +15,7 @@ namespace {
 
 /// A label for every tensor on the tape, by identity: its name, "node<i>.out" or "leaf<k>".
 class TensorLabels {
-  public:
+public:
     explicit TensorLabels(const Tape& tape) {
         for (std::size_t i = 0; i < tape.size(); ++i) {
             const Node& node = tape.node(i);
@@ -46,7 +46,7 @@ class TensorLabels {
         return found == producer_.end() ? -1 : static_cast<long>(found->second);
     }
 
-  private:
+private:
     std::map<const TensorData*, std::size_t> producer_;
     std::map<const TensorData*, std::string> labels_;
     std::size_t leaves_ = 0;
@@ -89,7 +89,7 @@ void print_formula(std::ostream& out, const char* formula) {
 }
 
 class BackwardPrinter final : public BackwardObserver {
-  public:
+public:
     BackwardPrinter(std::ostream& out, const Tape& tape, const TraceOptions& options)
         : out_(out), labels_(tape), options_(options) {}
 
@@ -133,7 +133,7 @@ class BackwardPrinter final : public BackwardObserver {
         }
     }
 
-  private:
+private:
     std::ostream& out_;
     TensorLabels labels_;
     const TraceOptions& options_;
