@@ -67,6 +67,26 @@ bool all_elements_equal(const Array& a) {
     return std::all_of(a.begin(), a.end(), [&](double v) { return v == *a.begin(); });
 }
 
+/// Equal within the check's own tolerance.
+bool close(double a, double b, const GradcheckOptions& options) {
+    return std::abs(a - b) <= options.atol + options.rtol * std::max(std::abs(a), std::abs(b));
+}
+
+/// The same gradient for every element (2 or more): then any permutation of it is right too.
+bool uniform(const Array& g, const GradcheckOptions& options) {
+    if (g.size() < 2) return false;
+    return std::all_of(g.begin(), g.end(), [&](double v) { return close(v, *g.begin(), options); });
+}
+
+/// A square matrix equal to its transpose: then so is a backward that transposes it.
+bool symmetric_matrix(const Array& g, const GradcheckOptions& options) {
+    if (g.dimension() != 2 || g.shape()[0] != g.shape()[1] || g.shape()[0] < 2) return false;
+    for (std::size_t i = 0; i < g.shape()[0]; ++i)
+        for (std::size_t j = i + 1; j < g.shape()[1]; ++j)
+            if (!close(g(i, j), g(j, i), options)) return false;
+    return true;
+}
+
 }  // namespace
 
 const char* to_string(GradcheckStatus status) {
@@ -137,9 +157,10 @@ GradcheckReport gradcheck(const TapeFunction& f, const std::vector<Array>& input
 
     // 3. Compare element by element; remember the one closest to (or furthest beyond) failing.
     double worst_ratio = -1.0;
-    std::vector<std::string> zero_inputs, symmetric_inputs;
+    std::vector<std::string> zero_inputs, equal_inputs, uniform_inputs, symmetric_inputs;
     for (std::size_t k = 0; k < inputs.size(); ++k) {
         Array& value = x[k].value();
+        Array numeric_grad(value.shape());  // shape of input k
         double max_abs_analytic = 0.0, max_abs_numeric = 0.0;
         for (std::size_t i = 0; i < value.size(); ++i) {
             const double x0 = value.data()[i];
@@ -153,6 +174,7 @@ GradcheckReport gradcheck(const TapeFunction& f, const std::vector<Array>& input
             value.data()[i] = x0;
             const double numeric = (loss_plus - loss_minus) / (x_plus - x_minus);
             const double a = analytic[k].data()[i];
+            numeric_grad.data()[i] = numeric;
 
             const double abs_error = std::abs(a - numeric);
             const double allowed = options.atol + options.rtol * std::abs(numeric);
@@ -176,9 +198,17 @@ GradcheckReport gradcheck(const TapeFunction& f, const std::vector<Array>& input
                 report.step = h;
             }
         }
-        if (value.size() > 0 && max_abs_analytic <= options.atol && max_abs_numeric <= options.atol)
-            zero_inputs.push_back(std::to_string(k));
-        if (all_elements_equal(inputs[k])) symmetric_inputs.push_back(std::to_string(k));
+        const std::string name = std::to_string(k);
+        if (value.size() > 0 && max_abs_analytic <= options.atol &&
+            max_abs_numeric <= options.atol) {
+            zero_inputs.push_back(name);
+        } else if (all_elements_equal(inputs[k])) {
+            equal_inputs.push_back(name);
+        } else if (uniform(numeric_grad, options)) {
+            uniform_inputs.push_back(name);
+        } else if (symmetric_matrix(numeric_grad, options)) {
+            symmetric_inputs.push_back(name);
+        }
     }
 
     auto join = [](const std::vector<std::string>& v) {
@@ -200,11 +230,21 @@ GradcheckReport gradcheck(const TapeFunction& f, const std::vector<Array>& input
         report.reason = "both gradients are zero everywhere for input(s) " + join(zero_inputs) +
                         ": a backward that ignores them would pass too; choose inputs where "
                         "they matter";
-    } else if (!symmetric_inputs.empty()) {
+    } else if (!equal_inputs.empty()) {
         report.status = GradcheckStatus::inconclusive;
-        report.reason = "all elements of input(s) " + join(symmetric_inputs) +
+        report.reason = "all elements of input(s) " + join(equal_inputs) +
                         " are equal: a backward that swaps elements would pass too; use "
                         "distinct values";
+    } else if (!uniform_inputs.empty()) {
+        report.status = GradcheckStatus::inconclusive;
+        report.reason = "the gradient is the same for every element of input(s) " +
+                        join(uniform_inputs) +
+                        ": a backward that swaps elements would pass too; use other values";
+    } else if (!symmetric_inputs.empty()) {
+        report.status = GradcheckStatus::inconclusive;
+        report.reason = "the gradient of input(s) " + join(symmetric_inputs) +
+                        " is a symmetric matrix: a backward that transposes it would pass too; "
+                        "use other values";
     } else {
         report.status = GradcheckStatus::passed;
     }

@@ -24,8 +24,11 @@
 /// A check can be vacuous; then the status is `inconclusive`, not `passed`:
 ///   - an input whose analytic and numeric gradients are both (near) zero everywhere: a backward
 ///     that forgot this input entirely would pass;
-///   - an input with two or more elements that are all equal: a backward that mixes up which
-///     element gets which gradient (a transpose, a wrong row) would pass;
+///   - an input with two or more elements that are all equal, or whose gradient is the same
+///     for every element: a backward that mixes up which element gets which gradient (a wrong
+///     row, a wrong index) would pass;
+///   - a square matrix input whose gradient is symmetric: a backward that returns the
+///     transpose would pass;
 ///   - no element to check at all.
 /// A function whose output is not a scalar is first contracted to one,
 ///     L = sum_i w_i * y_i,   w_i fixed pseudo-random in [0.5, 1.5], all different,

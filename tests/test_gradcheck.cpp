@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <xtensor/xmanipulation.hpp>
+
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_gradcheck)
@@ -79,6 +81,34 @@ struct Product {
     void backward(const Inputs<2>& in, const Array&, const Array& grad_y, GradTargets<2>& grad) {
         grad[0].set(grad_y * in[1]);  // shape of a
         grad[1].set(grad_y * in[0]);  // shape of b
+    }
+};
+
+/// L = sum_i x_i, a scalar: dL/dx_i = 1 for every element.
+struct Total {
+    static constexpr const char* name = "Total";
+    void forward(const Inputs<1>& in, Array& y) {
+        y.resize(Shape{});
+        y() = 0.0;
+        for (double v : in[0]) y() += v;
+    }
+    void backward(const Inputs<1>& in, const Array&, const Array& grad_y, GradTargets<1>& grad) {
+        Array g(in[0].shape());  // shape of x
+        g.fill(grad_y());
+        grad[0].set(g);
+    }
+};
+
+/// y = M + M^T for a square M: dL/dM = G + G^T, a symmetric matrix.
+struct Symmetrize {
+    static constexpr const char* name = "Symmetrize";
+    void forward(const Inputs<1>& in, Array& y) {
+        const Array& M = in[0];
+        y = M + xt::transpose(M);  // [n, n]
+    }
+    void backward(const Inputs<1>&, const Array&, const Array& grad_y, GradTargets<1>& grad) {
+        const Array g = grad_y + xt::transpose(grad_y);  // [n, n]
+        grad[0].set(g);
     }
 };
 
@@ -214,6 +244,22 @@ BOOST_AUTO_TEST_CASE(an_input_without_elements_leaves_the_check_inconclusive) {
     const GradcheckReport r = gradcheck_op(Cube{}, empty);
     BOOST_TEST(r.status == GradcheckStatus::inconclusive, r.summary());
     BOOST_TEST(r.elements_checked == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_gradient_that_is_the_same_everywhere_is_inconclusive) {
+    // dL/dx = [1, 1, ...]: a backward that sent each element's gradient elsewhere would pass.
+    const GradcheckReport r = gradcheck_op(Total{}, x_distinct);
+    BOOST_TEST(r.status == GradcheckStatus::inconclusive, r.summary());
+    BOOST_TEST(r.reason.find("same for every element of input(s) 0") != std::string::npos,
+               r.reason);
+}
+
+BOOST_AUTO_TEST_CASE(a_symmetric_gradient_matrix_is_inconclusive) {
+    // dL/dM = W + W^T: a backward that transposed it would pass.
+    const Array M{{0.3, -1.2, 0.7}, {1.9, -0.4, 2.5}, {0.1, 0.8, -2.2}};  // [3, 3]
+    const GradcheckReport r = gradcheck_op(Symmetrize{}, M);
+    BOOST_TEST(r.status == GradcheckStatus::inconclusive, r.summary());
+    BOOST_TEST(r.reason.find("symmetric matrix") != std::string::npos, r.reason);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
