@@ -218,7 +218,7 @@ int main(int argc, char** argv) {
                  "print Bsp. 1's tape: each node forward, then backward node by node");
     app.add_option(
            "--dot", dot_file,
-           "write Bsp. 1's tape as Graphviz DOT to FILE (and FILE's .png, if dot is installed)")
+           "write Bsp. 1's tape as Graphviz DOT to FILE (*.dot: also a .png, if dot is installed)")
         ->option_text("FILE");
     try {
         app.parse(argc, argv);
