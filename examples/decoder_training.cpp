@@ -18,6 +18,10 @@
 #include "engine/sgd.hpp"
 #include "engine/tape.hpp"
 #include "examples/bsp1_tape.hpp"
+#include "examples/case_file.hpp"
+#include "examples/case_plots.hpp"
+#include "examples/case_report.hpp"
+#include "examples/case_result.hpp"
 #include "examples/slides.hpp"
 #include "ops/cross_entropy.hpp"
 #include "ops/linear.hpp"
@@ -68,8 +72,9 @@ struct TapeResult {
     Array grad_W;  // [V, d]
     double loss;
 };
-TapeResult backprop(const slides::Example& ex, bool three_node) {
+TapeResult backprop(const slides::Example& ex, bool three_node, bool check_finite) {
     Tape tape;
+    tape.set_check_finite(check_finite);
     Tensor x(ex.x, false, "x");
     Tensor W = Tensor::parameter(slides::w_out_from_logits(ex.z, ex.x), "W_out");
     Tensor z = linear(tape, x, W);
@@ -81,7 +86,7 @@ TapeResult backprop(const slides::Example& ex, bool three_node) {
     return {z.grad(), W.grad(), loss.value()()};
 }
 
-void teil2_example(const slides::Example& ex) {
+void teil2_example(const slides::Example& ex, bool check_finite) {
     const std::size_t V = ex.z.size();
     std::printf("== Teil 2, %s: %zu classes, target class %zu (%s) ==\n", ex.name.c_str(), V,
                 ex.target + 1, ex.classes[ex.target].c_str());
@@ -106,8 +111,8 @@ void teil2_example(const slides::Example& ex) {
     std::printf("\nloss L = -log p(%s) = -log %.4f = %.4f   (slide: %.3f)\n",
                 ex.classes[ex.target].c_str(), p(ex.target), loss, ex.slide_loss);
 
-    const TapeResult three = backprop(ex, true);
-    const TapeResult fused = backprop(ex, false);
+    const TapeResult three = backprop(ex, true, check_finite);
+    const TapeResult fused = backprop(ex, false, check_finite);
     std::printf("loss on the tape: three-node %.17g, fused %.17g\n", three.loss, fused.loss);
     std::printf("dL/dz from backward: three-node [");
     for (std::size_t i = 0; i < V; ++i) std::printf("%s%.4f", i ? ", " : "", three.grad_z(i));
@@ -170,7 +175,7 @@ void teil2_example(const slides::Example& ex) {
     std::printf("\n");
 }
 
-void sgd_demo(const slides::Example& ex, int steps, double lr) {
+void sgd_demo(const slides::Example& ex, int steps, double lr, bool check_finite) {
     std::printf("== SGD on %s: W_out <- W_out - lr * dL/dW_out, lr = %g, %d steps ==\n",
                 ex.name.c_str(), lr, steps);
     std::printf(
@@ -179,6 +184,7 @@ void sgd_demo(const slides::Example& ex, int steps, double lr) {
     Tensor W = Tensor::parameter(slides::w_out_from_logits(ex.z, ex.x), "W_out");
     SGD sgd({W}, lr);
     Tape tape;
+    tape.set_check_finite(check_finite);
     const std::string p_label = "p(" + ex.classes[ex.target] + ")";
     std::printf("%4s | %8s | %14s\n", "step", "loss", p_label.c_str());
     std::printf("-----+----------+---------------\n");
@@ -198,19 +204,54 @@ void sgd_demo(const slides::Example& ex, int steps, double lr) {
         ex.classes[ex.target].c_str());
 }
 
+// A message as one line: control characters (a newline in a token, say) become '?'.
+std::string one_line(std::string text) {
+    for (char& ch : text)
+        if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
+    return text;
+}
+
+// Writes the plots of a case and says where (or why not) on `out`.
+void plots_for(const std::string& dir, const Case& c, const CaseResult& r, std::FILE* out) {
+    const PlotOutcome plots = write_plots(dir, c, r);
+    for (const std::string& path : plots.written) std::fprintf(out, "plot: %s\n", path.c_str());
+    if (!plots.skipped.empty())
+        std::fprintf(out, "plots skipped: %s\n", one_line(plots.skipped).c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{
-        "decoder_training: the decoder notebook (prediction, Bsp. 1, Bsp. 2, SGD) on a tape"};
+        "decoder_training: the decoder notebook (prediction, Bsp. 1, Bsp. 2, SGD) on a tape;\n"
+        "with --case, the same comparison on your own numbers from a JSON case file"};
     int steps = 5;
     double lr = 0.5;
-    app.add_option("--steps", steps, "SGD steps on Bsp. 1")
+    std::string case_path;
+    bool json_output = false;
+    std::string plots_dir = "plots";
+    bool no_plots = false;
+    app.add_option("--case", case_path,
+                   "Run a case from a JSON file (W or logits, b, x, target, vocab, lr, steps) "
+                   "instead of the walkthrough")
+        ->type_name("FILE");
+    app.add_flag("--json", json_output,
+                 "Print one JSON document with the results on stdout and nothing else "
+                 "(without --case: Bsp. 1); writes plots only when --plots is given");
+    app.add_option("--steps", steps, "SGD steps (overrides the case's \"steps\")")
         ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    app.add_option("--lr", lr, "SGD learning rate")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0, kMaxSteps));
+    app.add_option("--lr", lr, "SGD learning rate (overrides the case's \"lr\")")
+        ->capture_default_str();
+    CLI::Option* plots_option =
+        app.add_option("--plots", plots_dir,
+                       "Folder for the plots (PNG, with their gnuplot scripts)")
+            ->type_name("DIR")
+            ->capture_default_str();
+    app.add_flag("--no-plots", no_plots, "Do not draw the plots")->excludes(plots_option);
+    bool check_finite = false;
+    app.add_flag("--check-finite", check_finite,
+                 "Stop at the first op whose output or gradient is NaN or infinite, naming it");
     // Watching backpropagation (instead of the walkthrough): the tape of Bsp. 1.
     bool trace = false;
     std::string dot_file;
@@ -222,24 +263,61 @@ int main(int argc, char** argv) {
         ->option_text("FILE");
     try {
         app.parse(argc, argv);
+        if (!std::isfinite(lr) || lr < 0)
+            throw CLI::ValidationError(
+                "--lr", "must be a finite number >= 0, got " + app["--lr"]->as<std::string>());
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << "decoder_training: " << e.what() << "\n";
+        std::cerr << "decoder_training: " << one_line(e.what()) << "\n";
         return 2;
     }
+    const bool draw_plots = !no_plots && (!json_output || plots_option->count() > 0);
     try {
         if (trace || !dot_file.empty()) {
             examples::show_bsp1_tape(std::cout, trace, dot_file);
             return 0;
         }
+        if (json_output || !case_path.empty()) {
+            // Everything is computed before anything is printed: an error leaves stdout empty.
+            Case c = case_path.empty() ? bsp1_case(lr, steps) : load_case(case_path);
+            if (app.count("--lr")) c.lr = lr;
+            if (app.count("--steps")) c.steps = steps;
+            CaseResult r;
+            try {
+                r = run_case(c, check_finite);
+            } catch (const CaseError& e) {  // numbers that overflow together: name the file too
+                if (case_path.empty()) throw;
+                throw CaseError(case_path + ": " + e.what());
+            }
+            if (json_output) {
+                const std::string text = result_json_text(c, r);
+                if (draw_plots) plots_for(plots_dir, c, r, stderr);
+                std::fwrite(text.data(), 1, text.size(), stdout);
+            } else {
+                const std::string text = report_text(c, r, case_path);
+                std::fwrite(text.data(), 1, text.size(), stdout);
+                if (draw_plots) {
+                    std::printf("\n");
+                    plots_for(plots_dir, c, r, stdout);
+                }
+            }
+            return 0;
+        }
+        const Case bsp1 = bsp1_case(lr, steps);
+        const CaseResult bsp1_result =
+            run_case(bsp1, check_finite);  // for the plots, before printing
         std::printf("tapegrad walkthrough: how a decoder predicts a token and learns W_out\n\n");
         teil1_prediction();
-        teil2_example(slides::bsp1());
-        teil2_example(slides::bsp2());
-        sgd_demo(slides::bsp1(), steps, lr);
+        teil2_example(slides::bsp1(), check_finite);
+        teil2_example(slides::bsp2(), check_finite);
+        sgd_demo(slides::bsp1(), steps, lr, check_finite);
+        if (draw_plots) {
+            std::printf("\nThe notebook's figures for Bsp. 1 (probabilities, SGD, -log p):\n");
+            plots_for(plots_dir, bsp1, bsp1_result, stdout);
+        }
     } catch (const std::exception& e) {
-        std::cerr << "decoder_training: " << e.what() << "\n";
+        std::cerr << "decoder_training: " << one_line(e.what()) << "\n";
         return 2;
     }
     return 0;
