@@ -36,6 +36,7 @@
 
 #include "engine/grad_target.hpp"
 #include "engine/inputs.hpp"
+#include "engine/op_formula.hpp"
 #include "engine/tensor.hpp"
 
 namespace tapegrad {
@@ -44,6 +45,9 @@ class Node {
 public:
     virtual ~Node() = default;
     virtual const char* op_name() const = 0;
+    /// The op's formula text, nullptr when it states none (see engine/op_formula.hpp).
+    virtual const char* forward_formula() const { return nullptr; }
+    virtual const char* backward_formula() const { return nullptr; }
     virtual void forward() = 0;
     /// Propagates output().grad() to the inputs that require a gradient.
     virtual void backward() = 0;
@@ -83,6 +87,8 @@ public:
     Op op;
 
     const char* op_name() const override { return Op::name; }
+    const char* forward_formula() const override { return forward_formula_of<Op>(); }
+    const char* backward_formula() const override { return backward_formula_of<Op>(); }
 
     void forward() override {
         TensorData& out = output_.data();

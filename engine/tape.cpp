@@ -41,8 +41,10 @@ void Tape::backward_from(const Tensor& loss, std::size_t loss_index) {
     for (std::size_t i = loss_index + 1; i-- > 0;) {
         Node& node = *nodes_[i];
         if (node.output_.data().grad_is_zero) continue;  // no path from here to the loss
+        if (observer_) observer_->before_node(i, node);
         node.backward();
         if (check_finite_) check_backward(node, i);
+        if (observer_) observer_->after_node(i, node);
     }
 }
 
@@ -143,6 +145,17 @@ void Tape::backward_with_updates(const Tensor& loss, std::vector<InPlaceUpdate>&
         throw;
     }
     unmark();
+}
+
+void Tape::backward(const Tensor& loss, BackwardObserver& observer) {
+    observer_ = &observer;
+    try {
+        backward(loss);
+    } catch (...) {
+        observer_ = nullptr;
+        throw;
+    }
+    observer_ = nullptr;
 }
 
 const Node& Tape::node(std::size_t i) const {

@@ -61,6 +61,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/backward_observer.hpp"
 #include "engine/node.hpp"
 #include "engine/non_finite_error.hpp"
 #include "engine/tensor.hpp"
@@ -99,6 +100,8 @@ public:
     }
 
     void backward(const Tensor& loss);
+    /// The same pass, with `observer` told about each node it visits (for printing a trace).
+    void backward(const Tensor& loss, BackwardObserver& observer);
 
     /// A leaf to update during backward instead of storing its gradient:
     ///     value <- value + alpha * dL/d(value)
@@ -160,6 +163,7 @@ private:
     bool recording_ = true;
     std::vector<std::size_t> in_place_nodes_;  // nodes marked by backward_with_updates
     bool check_finite_ = false;
+    BackwardObserver* observer_ = nullptr;  // set only during backward(loss, observer)
 };
 
 }  // namespace tapegrad

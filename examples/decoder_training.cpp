@@ -17,6 +17,7 @@
 
 #include "engine/sgd.hpp"
 #include "engine/tape.hpp"
+#include "examples/bsp1_tape.hpp"
 #include "examples/case_file.hpp"
 #include "examples/case_plots.hpp"
 #include "examples/case_report.hpp"
@@ -251,6 +252,15 @@ int main(int argc, char** argv) {
     bool check_finite = false;
     app.add_flag("--check-finite", check_finite,
                  "Stop at the first op whose output or gradient is NaN or infinite, naming it");
+    // Watching backpropagation (instead of the walkthrough): the tape of Bsp. 1.
+    bool trace = false;
+    std::string dot_file;
+    app.add_flag("--trace", trace,
+                 "print Bsp. 1's tape: each node forward, then backward node by node");
+    app.add_option(
+           "--dot", dot_file,
+           "write Bsp. 1's tape as Graphviz DOT to FILE (*.dot: also a .png, if dot is installed)")
+        ->option_text("FILE");
     try {
         app.parse(argc, argv);
         if (!std::isfinite(lr) || lr < 0)
@@ -264,6 +274,10 @@ int main(int argc, char** argv) {
     }
     const bool draw_plots = !no_plots && (!json_output || plots_option->count() > 0);
     try {
+        if (trace || !dot_file.empty()) {
+            examples::show_bsp1_tape(std::cout, trace, dot_file);
+            return 0;
+        }
         if (json_output || !case_path.empty()) {
             // Everything is computed before anything is printed: an error leaves stdout empty.
             Case c = case_path.empty() ? bsp1_case(lr, steps) : load_case(case_path);

@@ -21,6 +21,9 @@ namespace tapegrad {
 
 struct CrossEntropy {
     static constexpr const char* name = "CrossEntropy";
+    static constexpr const char* forward_formula = "L = -(1/B) sum_r log p[r, t_r]";
+    static constexpr const char* backward_formula =
+        "dL/dp[r, i] = -1 / (B p[r, t_r]) if i = t_r, else 0";
     std::vector<std::size_t> targets;  // one class index per row, 0-based
 
     void forward(const Inputs<1>& in, Array& loss);

@@ -26,6 +26,9 @@ struct Linear {
     /// computes dL/dx = dL/dz W before it writes dL/dW, and never reads W or b afterwards.
     /// Not x: dL/dW = (dL/dz)^T x reads x after dL/dx is written.
     static constexpr bool in_place_update_safe(std::size_t input) { return input != 0; }
+    static constexpr const char* forward_formula = "z = x W^T + b";
+    static constexpr const char* backward_formula =
+        "dL/dx = dL/dz W,  dL/dW = (dL/dz)^T x,  dL/db = sum over rows of dL/dz";
 
     void forward(const Inputs<2>& in, Array& z);
     void forward(const Inputs<3>& in, Array& z);

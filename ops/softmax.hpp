@@ -18,6 +18,10 @@ namespace tapegrad {
 
 struct Softmax {
     static constexpr const char* name = "Softmax";
+    static constexpr const char* forward_formula =
+        "p_i = e^(z_i - m) / sum_j e^(z_j - m),  m = max_j z_j";
+    static constexpr const char* backward_formula =
+        "dL/dz_i = p_i * (dL/dp_i - sum_j p_j dL/dp_j)   (J^T dL/dp, J = diag(p) - p p^T)";
 
     void forward(const Inputs<1>& in, Array& p);
     void backward(const Inputs<1>& in, const Array& p, const Array& grad_p, GradTargets<1>& grad);

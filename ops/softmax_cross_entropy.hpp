@@ -28,6 +28,10 @@ namespace tapegrad {
 
 struct SoftmaxCrossEntropy {
     static constexpr const char* name = "SoftmaxCrossEntropy";
+    static constexpr const char* forward_formula =
+        "L = -(1/B) sum_r log p[r, t_r],  p = softmax(z)";
+    static constexpr const char* backward_formula =
+        "dL/dz = (p - y) / B   (y = one-hot of the targets)";
     std::vector<std::size_t> targets;  // one class index per row, 0-based
     Array exp_shifted{};               // e^(z - m), m the row maximum, saved by forward [B, V]
     std::vector<double> row_sums{};    // sum_j e^(z_j - m) per row, saved by forward     [B]

@@ -2,6 +2,7 @@
 
 #include <boost/test/data/test_case.hpp>
 
+#include "engine/gradcheck.hpp"
 #include "ops/linear.hpp"
 #include "ops/softmax.hpp"
 #include "test_helpers.hpp"
@@ -70,6 +71,13 @@ BOOST_AUTO_TEST_CASE(bad_targets_and_shapes_throw_naming_the_op_and_the_shapes) 
         [&] { cross_entropy(tape, Tensor::parameter(Array(xt::zeros<double>({0})), "p"), {}); },
         {"CrossEntropy", "[0]"});
     BOOST_TEST(tape.size() == 0u);
+}
+
+// gradcheck on probabilities away from 0 (where -log p and its slope -1/p blow up).
+BOOST_DATA_TEST_CASE(gradcheck_passes, bdata::make({1u, 2u}), seed) {
+    const Array p0 = random_array({3, 4}, seed, 0.1, 0.9);  // [3, 4]
+    const GradcheckReport r = gradcheck_op(CrossEntropy{{2, 0, 3}}, p0);
+    BOOST_TEST(r.passed(), r.summary());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

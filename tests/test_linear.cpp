@@ -2,6 +2,7 @@
 
 #include <boost/test/data/test_case.hpp>
 
+#include "engine/gradcheck.hpp"
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_linear)
@@ -124,6 +125,24 @@ BOOST_AUTO_TEST_CASE(bad_shapes_throw_naming_the_op_and_the_shapes) {
         },
         {"Linear", "W [2]"});
     BOOST_TEST(tape.size() == 0u);  // nothing half-recorded
+}
+
+// gradcheck: every element of x, W (and b) against central differences, the output weighted.
+BOOST_DATA_TEST_CASE(gradcheck_passes_with_and_without_bias,
+                     bdata::make({1, 3}) * bdata::make({1u, 2u}), batch, seed) {
+    const std::size_t B = static_cast<std::size_t>(batch), d = 4, V = 5;
+    const Array x0 = random_array({B, d}, seed);       // [B, d]
+    const Array W0 = random_array({V, d}, seed + 10);  // [V, d]
+    const Array b0 = random_array({V}, seed + 20);     // [V]
+    const GradcheckReport with_bias = gradcheck_op(Linear{}, x0, W0, b0);
+    BOOST_TEST(with_bias.passed(), with_bias.summary());
+    const GradcheckReport without_bias = gradcheck_op(Linear{}, x0, W0);
+    BOOST_TEST(without_bias.passed(), without_bias.summary());
+}
+
+BOOST_AUTO_TEST_CASE(gradcheck_passes_for_a_single_input_vector) {
+    const GradcheckReport r = gradcheck_op(Linear{}, Array{1.5, 0.5}, random_array({3, 2}, 4));
+    BOOST_TEST(r.passed(), r.summary());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

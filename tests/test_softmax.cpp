@@ -3,6 +3,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <xtensor/xmath.hpp>
 
+#include "engine/gradcheck.hpp"
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_softmax)
@@ -71,6 +72,15 @@ BOOST_AUTO_TEST_CASE(bad_input_throws_naming_the_op_and_the_shape) {
             tapegrad::softmax(Array(xt::zeros<double>({2, 2, 2})));
         },
         {"Softmax", "[2, 2, 2]"});
+}
+
+// gradcheck: the output is weighted, not summed: the rows of p sum to 1, so under a plain sum
+// every gradient would be 0 whatever backward computed.
+BOOST_DATA_TEST_CASE(gradcheck_passes, bdata::make({1u, 2u, 3u}), seed) {
+    const GradcheckReport one_row = gradcheck_op(Softmax{}, random_array({4}, seed, -2.0, 2.0));
+    BOOST_TEST(one_row.passed(), one_row.summary());
+    const GradcheckReport batch = gradcheck_op(Softmax{}, random_array({3, 5}, seed, -2.0, 2.0));
+    BOOST_TEST(batch.passed(), batch.summary());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,38 @@
+#pragma once
+/// Embedding: looks up rows of a table by token id, the first layer of a decoder.
+///
+///   forward:   y[r, :] = W[ids[r], :]              W [n, d] (n tokens, d features),
+///                                                  ids: len token ids in [0, n),  y [len, d]
+///   backward:  dL/dW[t, :] = sum over r with ids[r] = t of dL/dy[r, :]
+///              (rows of unused tokens get 0; an id used twice gets both rows' gradients)
+///
+/// The ids are the op's configuration, not a tensor: they are integers and have no gradient.
+/// The backward scatters straight into the engine's gradient buffer (no [n, d] temporary),
+/// which matters when n is a 32000-token vocabulary and only a few rows are used.
+
+#include <cstddef>
+#include <vector>
+
+#include "engine/grad_target.hpp"
+#include "engine/inputs.hpp"
+#include "engine/tape.hpp"
+
+namespace tapegrad {
+
+struct Embedding {
+    static constexpr const char* name = "Embedding";
+    static constexpr const char* forward_formula = "y[r, :] = W[ids[r], :]";
+    static constexpr const char* backward_formula =
+        "dL/dW[t, :] = sum of dL/dy[r, :] over the rows r with ids[r] = t";
+    std::vector<std::size_t> ids;  // one token id per output row, each in [0, n)
+
+    void forward(const Inputs<1>& in, Array& y);
+    void backward(const Inputs<1>& in, const Array& y, const Array& grad_y, GradTargets<1>& grad);
+};
+
+/// y = W[ids]
+inline Tensor embedding(Tape& tape, const Tensor& W, std::vector<std::size_t> ids) {
+    return tape.apply(Embedding{std::move(ids)}, W);
+}
+
+}  // namespace tapegrad
