@@ -15,6 +15,7 @@
 #include "engine/non_finite_error.hpp"
 #include "examples/case_file.hpp"
 #include "examples/case_result.hpp"
+#include "test_helpers.hpp"
 
 namespace bdata = boost::unit_test::data;
 namespace tt = boost::test_tools;
@@ -42,11 +43,8 @@ const char* const kValidCases[] = {
     "bsp1.json",         "bsp2.json",         "batch_with_bias.json", "single_row_matrix_x.json",
     "large_logits.json", "tricky_tokens.json"};
 
-double max_abs_diff(const Array& a, const Array& b) {
-    double m = 0.0;
-    for (std::size_t k = 0; k < a.size(); ++k) m = std::max(m, std::abs(a.data()[k] - b.data()[k]));
-    return m;
-}
+// The shared helper: checks the shapes, and lets a NaN show instead of hiding it.
+using tapegrad::test::max_abs_diff;
 
 }  // namespace
 
