@@ -55,12 +55,19 @@ void backward_impl(const Array& x, const Array& W, const Array& grad_z, GradTarg
         grad_W.mark_written();
     }
     if (grad_b && grad_b->wanted()) {  // dL/db = column sums of dL/dz   [V]
+        // Summed straight into the target, dest <- alpha * sums + beta * dest, without a [V]
+        // temporary: scale (or clear) dest once, then add alpha times each row.
         const std::size_t V = W.shape()[0];
         const std::size_t rows = grad_z.size() / V;
-        Array column_sums = xt::zeros<double>({V});  // [V]
-        for (std::size_t r = 0; r < rows; ++r)
-            for (std::size_t v = 0; v < V; ++v) column_sums(v) += grad_z.data()[r * V + v];
-        grad_b->set(column_sums);
+        Array& dest_b = grad_b->dest();  // [V]
+        const double alpha = grad_b->alpha();
+        const double beta = grad_b->beta();
+        for (std::size_t v = 0; v < V; ++v) dest_b(v) = beta == 0.0 ? 0.0 : beta * dest_b(v);
+        for (std::size_t r = 0; r < rows; ++r) {
+            const double* g_row = grad_z.data() + r * V;
+            for (std::size_t v = 0; v < V; ++v) dest_b(v) += alpha * g_row[v];
+        }
+        grad_b->mark_written();
     }
 }
 

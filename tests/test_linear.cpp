@@ -81,6 +81,22 @@ BOOST_DATA_TEST_CASE(backward_matches_closed_form_and_finite_differences,
                                               b0)) < fd_tol);
 }
 
+BOOST_AUTO_TEST_CASE(a_second_backward_adds_the_bias_gradient_again) {
+    // The bias sums dL/dz over rows straight into its target: the first backward overwrites
+    // (beta = 0), the second adds (beta = 1).
+    Tape tape;
+    const Array w_out{{1.0, -2.0, 0.5}, {3.0, 0.25, -1.0}};  // dL/dz  [2, 3]
+    Tensor x(Array{{1.0, 2.0}, {-1.0, 0.5}});
+    Tensor bt = Tensor::parameter(Array{0.0, 0.0, 0.0}, "b");
+    Tensor loss = tape.apply(WeightedSum{w_out}, linear(tape, x, Tensor(W), bt));
+    tape.backward(loss);
+    const Array once{4.0, -1.75, -0.5};
+    BOOST_TEST(bt.grad() == once, tt::tolerance(exact_tol) << tt::per_element());
+    tape.backward(loss);
+    const Array twice{8.0, -3.5, -1.0};
+    BOOST_TEST(bt.grad() == twice, tt::tolerance(exact_tol) << tt::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(single_input_gradient_is_the_outer_product) {
     // dL/dW = g x^T for one input: the slide's (p - y) x^T with g in place of p - y.
     Tape tape;
