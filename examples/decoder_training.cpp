@@ -231,13 +231,15 @@ int main(int argc, char** argv) {
     bool json_output = false;
     std::string plots_dir = "plots";
     bool no_plots = false;
-    app.add_option("--case", case_path,
-                   "Run a case from a JSON file (W or logits, b, x, target, vocab, lr, steps) "
-                   "instead of the walkthrough")
-        ->type_name("FILE");
-    app.add_flag("--json", json_output,
-                 "Print one JSON document with the results on stdout and nothing else "
-                 "(without --case: Bsp. 1); writes plots only when --plots is given");
+    CLI::Option* case_option =
+        app.add_option("--case", case_path,
+                       "Run a case from a JSON file (W or logits, b, x, target, vocab, lr, steps) "
+                       "instead of the walkthrough")
+            ->type_name("FILE");
+    CLI::Option* json_option =
+        app.add_flag("--json", json_output,
+                     "Print one JSON document with the results on stdout and nothing else "
+                     "(without --case: Bsp. 1); writes plots only when --plots is given");
     app.add_option("--steps", steps, "SGD steps (overrides the case's \"steps\")")
         ->capture_default_str()
         ->check(CLI::Range(0, kMaxSteps));
@@ -256,13 +258,19 @@ int main(int argc, char** argv) {
     bool trace = false;
     std::string dot_file;
     app.add_flag("--trace", trace,
-                 "print Bsp. 1's tape: each node forward, then backward node by node");
+                 "print Bsp. 1's tape: each node forward, then backward node by node")
+        ->excludes(case_option)
+        ->excludes(json_option);
     app.add_option(
            "--dot", dot_file,
            "write Bsp. 1's tape as Graphviz DOT to FILE (*.dot: also a .png, if dot is installed)")
-        ->option_text("FILE");
+        ->option_text("FILE")
+        ->excludes(case_option)
+        ->excludes(json_option);
     try {
         app.parse(argc, argv);
+        if (app.count("--dot") && dot_file.empty())
+            throw CLI::ValidationError("--dot", "needs a file name, got an empty one");
         if (!std::isfinite(lr) || lr < 0)
             throw CLI::ValidationError(
                 "--lr", "must be a finite number >= 0, got " + app["--lr"]->as<std::string>());
@@ -274,7 +282,7 @@ int main(int argc, char** argv) {
     }
     const bool draw_plots = !no_plots && (!json_output || plots_option->count() > 0);
     try {
-        if (trace || !dot_file.empty()) {
+        if (trace || app.count("--dot")) {
             examples::show_bsp1_tape(std::cout, trace, dot_file);
             return 0;
         }

@@ -86,6 +86,10 @@ def check_cli(binary, cases):
             (["--plots", "p", "--no-plots"], "excludes"),
             (["--case"], "--case"),
             (["--bogus"], "--bogus"),
+            # --trace and --dot show Bsp. 1's tape; they do not silently drop a case.
+            (["--dot", ""], "--dot"),
+            (["--trace", "--case", os.path.join(valid, "bsp1.json")], "excludes"),
+            (["--dot", "g.dot", "--case", os.path.join(valid, "bsp1.json")], "excludes"),
         ]:
             expect_refused(binary, args, needle, cwd)
             expect_refused(binary, ["--json"] + args, needle, cwd)
