@@ -15,6 +15,7 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xsort.hpp>
 
+#include "engine/non_finite_error.hpp"
 #include "engine/sgd.hpp"
 #include "engine/tape.hpp"
 #include "examples/bsp1_tape.hpp"
@@ -297,6 +298,9 @@ int main(int argc, char** argv) {
             } catch (const CaseError& e) {  // numbers that overflow together: name the file too
                 if (case_path.empty()) throw;
                 throw CaseError(case_path + ": " + e.what());
+            } catch (const NonFiniteError& e) {  // --check-finite stopped: name the file too
+                if (case_path.empty()) throw;
+                throw NonFiniteError(case_path + ": " + e.what());
             }
             if (json_output) {
                 const std::string text = result_json_text(c, r);

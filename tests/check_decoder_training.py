@@ -206,8 +206,8 @@ def check_reliability(binary, cases):
 
         # z = x W^T overflows to +inf in the first op: anomaly detection names it.
         overflow = os.path.join(cases, "invalid", "z_overflows.json")
-        expect_refused(binary, ["--check-finite", "--case", overflow],
-                       "forward of Linear (node 0 on the tape) produced +inf", cwd)
+        named = ": check_finite: forward of Linear (node 0 on the tape) produced +inf"
+        expect_refused(binary, ["--check-finite", "--case", overflow], overflow + named, cwd)
         expect_refused(binary, ["--check-finite", "--json", "--case", overflow],
                        "inputs: x [1, 2], W [2, 2]", cwd)
 
