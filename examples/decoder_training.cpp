@@ -26,6 +26,7 @@
 #include "examples/slides.hpp"
 #include "ops/cross_entropy.hpp"
 #include "ops/linear.hpp"
+#include "ops/soft_target_cross_entropy.hpp"
 #include "ops/softmax.hpp"
 #include "ops/softmax_cross_entropy.hpp"
 
@@ -65,22 +66,37 @@ void teil1_prediction() {
                 vocab[k].id, vocab[k].token.c_str(), p(k));
 }
 
+/// The loss on the tape after Linear.
+enum class LossForm {
+    three_node,  // Linear -> Softmax -> CrossEntropy (the card's graph)
+    fused,       // Linear -> SoftmaxCrossEntropy (class index; the default for training)
+    one_hot_y,   // Linear -> SoftTargetCrossEntropy with the slide's vector y = [1, 0, ...]
+};
+
 /// dL/dW_out for one example, by a backward pass through a tape.
-/// three_node = true:  Linear -> Softmax -> CrossEntropy (the card's graph)
-/// three_node = false: Linear -> SoftmaxCrossEntropy (fused, the default for training)
 struct TapeResult {
     Array grad_z;  // [V]
     Array grad_W;  // [V, d]
     double loss;
 };
-TapeResult backprop(const slides::Example& ex, bool three_node, bool check_finite) {
+TapeResult backprop(const slides::Example& ex, LossForm form, bool check_finite) {
     Tape tape;
     tape.set_check_finite(check_finite);
     Tensor x(ex.x, false, "x");
     Tensor W = Tensor::parameter(slides::w_out_from_logits(ex.z, ex.x), "W_out");
     Tensor z = linear(tape, x, W);
-    Tensor loss = three_node ? cross_entropy(tape, softmax(tape, z), {ex.target})
-                             : softmax_cross_entropy(tape, z, {ex.target});
+    Tensor loss;
+    switch (form) {
+        case LossForm::three_node:
+            loss = cross_entropy(tape, softmax(tape, z), {ex.target});
+            break;
+        case LossForm::fused:
+            loss = softmax_cross_entropy(tape, z, {ex.target});
+            break;
+        case LossForm::one_hot_y:
+            loss = soft_target_cross_entropy(tape, z, slides::one_hot(ex.target, ex.z.size()));
+            break;
+    }
     // Let z keep its gradient so we can show dL/dz = p - y: it is an op output, so its
     // gradient is written during backward like a parameter's.
     tape.backward(loss);
@@ -112,14 +128,22 @@ void teil2_example(const slides::Example& ex, bool check_finite) {
     std::printf("\nloss L = -log p(%s) = -log %.4f = %.4f   (slide: %.3f)\n",
                 ex.classes[ex.target].c_str(), p(ex.target), loss, ex.slide_loss);
 
-    const TapeResult three = backprop(ex, true, check_finite);
-    const TapeResult fused = backprop(ex, false, check_finite);
-    std::printf("loss on the tape: three-node %.17g, fused %.17g\n", three.loss, fused.loss);
-    std::printf("dL/dz from backward: three-node [");
-    for (std::size_t i = 0; i < V; ++i) std::printf("%s%.4f", i ? ", " : "", three.grad_z(i));
-    std::printf("], fused [");
-    for (std::size_t i = 0; i < V; ++i) std::printf("%s%.4f", i ? ", " : "", fused.grad_z(i));
-    std::printf("]  = p - y\n\n");
+    const TapeResult three = backprop(ex, LossForm::three_node, check_finite);
+    const TapeResult fused = backprop(ex, LossForm::fused, check_finite);
+    const TapeResult one_hot = backprop(ex, LossForm::one_hot_y, check_finite);
+    std::printf("on the tape (loss, then dL/dz from backward = p - y):\n");
+    const char* forms[] = {"three-node", "fused", "one-hot y"};
+    const TapeResult* results[] = {&three, &fused, &one_hot};
+    for (int f = 0; f < 3; ++f) {
+        std::printf("  %-10s  L = %.17g  dL/dz = [", forms[f], results[f]->loss);
+        for (std::size_t i = 0; i < V; ++i)
+            std::printf("%s%.4f", i ? ", " : "", results[f]->grad_z(i));
+        std::printf("]\n");
+    }
+    std::printf(
+        "(three-node: Linear -> Softmax -> CrossEntropy; fused: Linear -> SoftmaxCrossEntropy\n"
+        " with the target index; one-hot y: Linear -> SoftTargetCrossEntropy with the vector "
+        "y)\n\n");
 
     Array closed_form = xt::zeros<double>({V, ex.x.size()});  // (p - y) x^T   [V, d]
     for (std::size_t i = 0; i < V; ++i)
@@ -143,6 +167,8 @@ void teil2_example(const slides::Example& ex, bool check_finite) {
                 max_abs_diff(three.grad_W, closed_form));
     std::printf("  fused tape      vs closed form  %.3g\n",
                 max_abs_diff(fused.grad_W, closed_form));
+    std::printf("  one-hot y tape  vs closed form  %.3g\n",
+                max_abs_diff(one_hot.grad_W, closed_form));
     std::printf("  three-node vs fused             %.3g\n",
                 max_abs_diff(three.grad_W, fused.grad_W));
     std::printf("  closed form     vs slide        %.3g\n",
