@@ -2,7 +2,7 @@
 """End-to-end checks of the decoder_training program (the parser's own tests are in
 test_case_file.cpp; this drives the built binary the way a user does).
 
-Usage: check_decoder_training.py BINARY CASES_DIR [plots|cli|reliability]
+Usage: check_decoder_training.py BINARY CASES_DIR [plots|cli|reliability|walkthrough]
 
   cli    every broken case file and every bad option: exit status 2, nothing on stdout, one
          line on stderr naming the file or option; no plots folder left behind. --json prints
@@ -14,10 +14,17 @@ Usage: check_decoder_training.py BINARY CASES_DIR [plots|cli|reliability]
   reliability  every valid case gives byte-identical --json output on two runs (and the
          walkthrough identical text); --check-finite names the op where an infinity appears
          (a case whose z overflows), exit status 2, and changes nothing on a healthy case.
+  walkthrough  the walkthrough's numbers against an independent computation here: Teil 1's
+         table and argmax; for Bsp. 1 and Bsp. 2 the loss, every tape's dL/dW within 1e-15
+         of (p - y) x^T, the slide's matrix within 5e-5 of (p_slide - y) x^T and, for Bsp. 2,
+         the 1.19e-3 gap to the exact gradient; the SGD table step by step (loss falling,
+         p(Frankreich) rising past 0.85), with default and with given --steps/--lr.
 Standard library only. Exit status 0 when all checks pass, 1 otherwise.
 """
 import json
+import math
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -212,8 +219,98 @@ def check_reliability(binary, cases):
                        "inputs: x [1, 2], W [2, 2]", cwd)
 
 
+def softmax(z):
+    m = max(z)
+    e = [math.exp(v - m) for v in z]
+    return [v / sum(e) for v in e]
+
+
+def section(text, start, end):
+    """The part of text from the line containing start up to (not including) end."""
+    i = text.find(start)
+    check(i >= 0, f"walkthrough: no section {start!r}")
+    j = text.find(end, i + len(start)) if end else -1
+    return text[i:] if j < 0 else text[i:j]
+
+
+def number_after(text, label):
+    m = re.search(re.escape(label) + r"\s+([-+0-9.e]+)", text)
+    check(m is not None, f"walkthrough: no number after {label!r}")
+    return float(m.group(1)) if m else float("nan")
+
+
+def sgd_rows(text):
+    return [(int(a), float(b), float(c))
+            for a, b, c in re.findall(r"^\s*(\d+) \|\s+([0-9.]+) \|\s+([0-9.]+)$", text, re.M)]
+
+
+def expected_sgd(z, x, target, lr, steps):
+    """Bsp. 1's SGD computed here: W = z x^T / (x^T x), W <- W - lr (p - y) x^T."""
+    xx = sum(v * v for v in x)
+    W = [[zi * xj / xx for xj in x] for zi in z]
+    rows = []
+    for step in range(steps + 1):
+        logits = [sum(w * v for w, v in zip(row, x)) for row in W]
+        p = softmax(logits)
+        rows.append((step, -math.log(p[target]), p[target]))
+        g = [pi - (1.0 if i == target else 0.0) for i, pi in enumerate(p)]
+        W = [[w - lr * gi * xj for w, xj in zip(row, x)] for row, gi in zip(W, g)]
+    return rows
+
+
+def check_walkthrough(binary, cases):
+    with tempfile.TemporaryDirectory() as cwd:
+        walk = run(binary, ["--no-plots"], cwd=cwd)
+        check(walk.returncode == 0 and walk.stderr == "",
+              f"walkthrough: exit {walk.returncode}, stderr {walk.stderr!r}")
+        out = walk.stdout
+
+        teil1 = section(out, "== Teil 1", "== Teil 2")
+        z1 = [3.2, 1.7, 1.2]
+        p1 = softmax(z1)
+        for (tid, token), z, p in zip([(12856, "Frankreich"), (5312, "Deutschland"),
+                                       (9021, "Spanien")], z1, p1):
+            row = rf"{tid} \| {token}\s+\|\s+{z:.4f} \|\s+{math.exp(z):.4f} \|\s+{p:.4f}"
+            check(re.search(row, teil1), f"Teil 1: no row {row!r}")
+        check('index 0 -> token id 12856 -> "Frankreich" (p = 0.7361)' in teil1,
+              "Teil 1: argmax line missing")
+
+        examples = [("Bsp. 1", [2.0, 1.0, 0.1], [1.5, 0.5], "0.4170", False),
+                    ("Bsp. 2", [3.52, 2.37, 1.185, 0.07], [1.2, 0.8, 0.5], "0.3682", True)]
+        for name, z, x, loss, rounded_p_gap in examples:
+            part = section(out, f"== Teil 2, {name}", "== ")
+            p = softmax(z)
+            check(f"-log {p[0]:.4f} = {loss}" in part, f"{name}: loss {loss} missing")
+            for label in ["three-node tape vs closed form", "fused tape      vs closed form",
+                          "one-hot y tape  vs closed form"]:
+                check(number_after(part, label) < 1e-15, f"{name}: {label} not within 1e-15")
+            check(number_after(part, "(p_slide - y) x^T vs slide") <= 5e-5,
+                  f"{name}: the slide's matrix is not (p_slide - y) x^T within 5e-5")
+            gap = number_after(part, "closed form     vs slide")
+            # the exact gradient vs the slide: |p - p_slide| x_j at its largest
+            if rounded_p_gap:
+                want = abs(p[2] - 0.066) * x[0]
+                check(abs(gap - want) < 5e-5, f"{name}: gap {gap}, want about {want:.3g}")
+            else:
+                check(gap < 1e-4, f"{name}: exact gradient {gap} from the slide")
+
+        for args, lr, steps in [([], 0.5, 5), (["--steps", "3", "--lr", "0.1"], 0.1, 3)]:
+            text = out if not args else run(binary, ["--no-plots"] + args, cwd=cwd).stdout
+            rows = sgd_rows(section(text, "== SGD", None))
+            want = expected_sgd([2.0, 1.0, 0.1], [1.5, 0.5], 0, lr, steps)
+            check(len(rows) == steps + 1, f"SGD {args}: {len(rows)} rows, want {steps + 1}")
+            for got, exp in zip(rows, want):
+                check(got[0] == exp[0] and abs(got[1] - exp[1]) <= 6e-5 and
+                      abs(got[2] - exp[2]) <= 6e-5, f"SGD {args}: row {got}, want {exp}")
+            check(all(b[1] < a[1] and b[2] > a[2] for a, b in zip(rows, rows[1:])),
+                  f"SGD {args}: loss not falling or p not rising at every step")
+        check(rows and sgd_rows(section(out, "== SGD", None))[-1][2] > 0.85,
+              "SGD: p(Frankreich) does not pass 0.85 in 5 steps")
+
+
 def main(argv):
-    parts = {"cli": check_cli, "plots": check_plots, "reliability": check_reliability}
+    parts = {"cli": check_cli, "plots": check_plots, "reliability": check_reliability,
+             "walkthrough": check_walkthrough}
     if len(argv) != 4 or argv[3] not in parts:
         print(__doc__)
         return 2
