@@ -33,7 +33,9 @@ inline Array random_array(const Shape& shape, unsigned seed, double lo = -1.0, d
 }
 
 /// dL/dx by central differences, element by element: (L(x + h e_i) - L(x - h e_i)) / 2h.
-/// `loss` maps a value of x's shape to the scalar loss.
+/// `loss` maps a value of x's shape to the scalar loss. Deliberately separate from the
+/// library's gradcheck (which every op's tests run as well): an op's tests compare against
+/// this plain loop too, so a bug in gradcheck cannot hide a bug in an op.
 inline Array finite_difference(const std::function<double(const Array&)>& loss, const Array& x) {
     Array grad(x.shape());  // [shape of x]
     Array probe = x;        // [shape of x]
