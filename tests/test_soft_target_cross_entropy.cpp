@@ -36,7 +36,7 @@ BOOST_AUTO_TEST_CASE(forward_with_the_slides_one_hot_y_is_bsp_1s_loss) {
     BOOST_TEST(loss.value()() == 2.4170300162778333 - 2.0, tt::tolerance(exact_tol));
     BOOST_TEST(std::abs(loss.value()() - 0.417) <= 5e-4);  // the slide prints 3 decimals
     tape.backward(loss);
-    const Array p_minus_y{0.659001138885968 - 1.0, 0.24243297070471395, 0.0985658904093182};
+    const Array p_minus_y{0.659001138885968 - 1.0, 0.24243297070471395, 0.0985658904093182};  // [3]
     BOOST_TEST(max_abs_diff(z.grad(), p_minus_y) < exact_tol);
 }
 
@@ -50,8 +50,8 @@ BOOST_AUTO_TEST_CASE(forward_and_backward_with_a_smoothed_target_match_hand_comp
     Tensor loss = soft_target_cross_entropy(tape, z, Array{0.8, 0.1, 0.1});
     BOOST_TEST(loss.value()() == 0.7070300162778334, tt::tolerance(exact_tol));
     tape.backward(loss);
-    const Array expected{-0.140999, 0.142433, -0.001434};
-    BOOST_TEST(max_abs_diff(z.grad(), expected) < 1e-6);  // the hand values have 6 decimals
+    const Array expected{-0.140999, 0.142433, -0.001434};  // dL/dz = p - y  [3]
+    BOOST_TEST(max_abs_diff(z.grad(), expected) < 1e-6);   // the hand values have 6 decimals
 }
 
 BOOST_DATA_TEST_CASE(a_one_hot_y_gives_exactly_softmax_cross_entropy, bdata::make({1u, 2u, 3u}),
@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(logits_of_plus_minus_1000_give_a_finite_exact_loss_and_grad
     BOOST_TEST(loss.value()() == 1000.0 + std::log1p(std::exp(-1.0)), tt::tolerance(exact_tol));
     tape.backward(loss);
     const double e = std::exp(-1.0);
-    const Array expected{1.0 / (1.0 + e) - 0.5, e / (1.0 + e), -0.5};  // p - y
+    const Array expected{1.0 / (1.0 + e) - 0.5, e / (1.0 + e), -0.5};  // p - y  [3]
     BOOST_TEST(max_abs_diff(z.grad(), expected) < exact_tol);
 }
 
