@@ -18,11 +18,11 @@
 #include "engine/non_finite_error.hpp"
 #include "engine/sgd.hpp"
 #include "engine/tape.hpp"
-#include "examples/bsp1_tape.hpp"
 #include "examples/case_file.hpp"
 #include "examples/case_plots.hpp"
 #include "examples/case_report.hpp"
 #include "examples/case_result.hpp"
+#include "examples/case_tape.hpp"
 #include "examples/slides.hpp"
 #include "ops/cross_entropy.hpp"
 #include "ops/linear.hpp"
@@ -258,11 +258,10 @@ int main(int argc, char** argv) {
     bool json_output = false;
     std::string plots_dir = "plots";
     bool no_plots = false;
-    CLI::Option* case_option =
-        app.add_option("--case", case_path,
-                       "Run a case from a JSON file (W or logits, b, x, target, vocab, lr, steps) "
-                       "instead of the walkthrough")
-            ->type_name("FILE");
+    app.add_option("--case", case_path,
+                   "Run a case from a JSON file (W or logits, b, x, target, vocab, lr, steps) "
+                   "instead of the walkthrough")
+        ->type_name("FILE");
     CLI::Option* json_option =
         app.add_flag("--json", json_output,
                      "Print one JSON document with the results on stdout and nothing else "
@@ -281,18 +280,17 @@ int main(int argc, char** argv) {
     bool check_finite = false;
     app.add_flag("--check-finite", check_finite,
                  "Stop at the first op whose output or gradient is NaN or infinite, naming it");
-    // Watching backpropagation (instead of the walkthrough): the tape of Bsp. 1.
+    // Watching backpropagation (instead of the walkthrough): the tape of Bsp. 1 or of --case.
     bool trace = false;
     std::string dot_file;
     app.add_flag("--trace", trace,
-                 "print Bsp. 1's tape: each node forward, then backward node by node")
-        ->excludes(case_option)
+                 "print the tape of Bsp. 1 (or of --case): each node forward, then backward "
+                 "node by node")
         ->excludes(json_option);
-    app.add_option(
-           "--dot", dot_file,
-           "write Bsp. 1's tape as Graphviz DOT to FILE (*.dot: also a .png, if dot is installed)")
+    app.add_option("--dot", dot_file,
+                   "write the tape of Bsp. 1 (or of --case) as Graphviz DOT to FILE (*.dot: also "
+                   "a .png, if dot is installed)")
         ->option_text("FILE")
-        ->excludes(case_option)
         ->excludes(json_option);
     try {
         app.parse(argc, argv);
@@ -310,7 +308,9 @@ int main(int argc, char** argv) {
     const bool draw_plots = !no_plots && (!json_output || plots_option->count() > 0);
     try {
         if (trace || app.count("--dot")) {
-            examples::show_bsp1_tape(std::cout, trace, dot_file);
+            const Case c = case_path.empty() ? bsp1_case(lr, steps) : load_case(case_path);
+            examples::show_case_tape(std::cout, c, case_path.empty() ? "W_out" : "W", trace,
+                                     dot_file);
             return 0;
         }
         if (json_output || !case_path.empty()) {

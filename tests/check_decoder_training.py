@@ -7,7 +7,8 @@ Usage: check_decoder_training.py BINARY CASES_DIR [plots|cli|reliability|walkthr
   cli    every broken case file and every bad option: exit status 2, nothing on stdout, one
          line on stderr naming the file or option; no plots folder left behind. --json prints
          one JSON document and nothing else, the same bytes on every run and for the
-         built-in Bsp. 1 as for tests/cases/valid/bsp1.json; --lr/--steps override; --help.
+         built-in Bsp. 1 as for tests/cases/valid/bsp1.json; --lr/--steps override; --help;
+         --trace on a case passes the closed-form dL/dW and dL/db of its --json result.
   plots  the walkthrough and a case write three real PNGs (signature, 800 x 450, sensible
          size) and their gnuplot scripts, print their paths, and leave no temporary file;
          without gnuplot on PATH the program still runs and says the plots were skipped.
@@ -93,13 +94,15 @@ def check_cli(binary, cases):
             (["--plots", "p", "--no-plots"], "excludes"),
             (["--case"], "--case"),
             (["--bogus"], "--bogus"),
-            # --trace and --dot show Bsp. 1's tape; they do not silently drop a case.
             (["--dot", ""], "--dot"),
-            (["--trace", "--case", os.path.join(valid, "bsp1.json")], "excludes"),
-            (["--dot", "g.dot", "--case", os.path.join(valid, "bsp1.json")], "excludes"),
         ]:
             expect_refused(binary, args, needle, cwd)
             expect_refused(binary, ["--json"] + args, needle, cwd)
+        # --trace and --dot print text: never mixed into --json's one document.
+        for args in (["--trace"], ["--dot", "g.dot"]):
+            expect_refused(binary, ["--json"] + args, "excludes", cwd)
+            expect_refused(binary, ["--json", "--case", os.path.join(valid, "bsp1.json")] + args,
+                           "excludes", cwd)
         check(os.listdir(cwd) == [], f"refused runs left files behind: {os.listdir(cwd)}")
 
         # --json: one document, nothing else, no plots unless asked for.
@@ -132,6 +135,22 @@ def check_cli(binary, cases):
         check(report.returncode == 0 and "loss L = " in report.stdout and
               "dL/db [V]:" in report.stdout and "max |autodiff - finite differences|" in report.stdout,
               f"--case report incomplete: {report.stdout[:300]!r}")
+
+        # --trace on a case: the gradients the backward printout passes to W and b are the
+        # closed forms of --json for the same case (the trace prints 4 significant digits).
+        case = os.path.join(valid, "batch_with_bias.json")
+        trace = run(binary, ["--case", case, "--trace"], cwd=cwd)
+        check(trace.returncode == 0, f"--case --trace: exit {trace.returncode}: {trace.stderr}")
+        closed = json.loads(run(binary, ["--json", "--case", case], cwd=cwd).stdout)["grads"]
+        for name, want in [("W", closed["W"]["closed_form"]), ("b", closed["b"]["closed_form"])]:
+            found = re.findall(r"passes dL/d" + name + r" \[[0-9, ]+\] = (.*)", trace.stdout)
+            check(len(found) == 2, f"--case --trace: {len(found)} dL/d{name} lines, want 2")
+            flat = lambda v: [x for row in v for x in row] if isinstance(v[0], list) else v
+            for line in found:
+                got = [float(v) for v in re.findall(r"[-+0-9.e]+", line)]
+                check(len(got) == len(flat(want)) and
+                      all(abs(g - w) <= 5e-4 * abs(w) + 1e-12 for g, w in zip(got, flat(want))),
+                      f"--case --trace: dL/d{name} {line} is not the closed form {want}")
 
         helptext = run(binary, ["--help"], cwd=cwd)
         check(helptext.returncode == 0, "--help: exit status not 0")
