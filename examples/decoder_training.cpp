@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,6 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xsort.hpp>
 
-#include "engine/non_finite_error.hpp"
 #include "engine/sgd.hpp"
 #include "engine/tape.hpp"
 #include "examples/case_file.hpp"
@@ -321,12 +321,11 @@ int main(int argc, char** argv) {
             CaseResult r;
             try {
                 r = run_case(c, check_finite);
-            } catch (const CaseError& e) {  // numbers that overflow together: name the file too
+            } catch (const std::exception& e) {
+                // Numbers that overflow together, or --check-finite stopping: like every other
+                // problem with a case, the message names the file.
                 if (case_path.empty()) throw;
-                throw CaseError(case_path + ": " + e.what());
-            } catch (const NonFiniteError& e) {  // --check-finite stopped: name the file too
-                if (case_path.empty()) throw;
-                throw NonFiniteError(case_path + ": " + e.what());
+                throw std::runtime_error(case_path + ": " + e.what());
             }
             if (json_output) {
                 const std::string text = result_json_text(c, r);

@@ -18,6 +18,7 @@
 /// [1/3, 1/3, 1/3]); the backward uses the exact s_r, so the gradient is exact for the y given.
 /// No gradient flows to y: it is data, not a tensor on the tape.
 
+#include <utility>
 #include <vector>
 
 #include "engine/grad_target.hpp"
