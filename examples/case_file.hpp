@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/array.hpp"
+#include "engine/core/array.hpp"
 #include "examples/slides.hpp"
 
 namespace tapegrad {

@@ -25,7 +25,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "engine/array.hpp"
+#include "engine/core/array.hpp"
 #include "examples/case_file.hpp"
 
 namespace tapegrad {
@@ -64,7 +64,7 @@ double finite_difference_step_scale();
 
 /// Computes everything above for a checked case. Throws CaseError on non-finite numbers.
 /// check_finite turns on the tapes' anomaly detection: then the first op whose output or
-/// gradient is not finite throws NonFiniteError naming that op (see engine/tape.hpp).
+/// gradient is not finite throws NonFiniteError naming that op (see engine/core/tape.hpp).
 CaseResult run_case(const Case& c, bool check_finite = false);
 
 /// The mean cross-entropy of the case with its weights replaced by W [V, d] (bias, x and

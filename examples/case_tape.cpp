@@ -7,8 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "engine/tape.hpp"
-#include "engine/tape_printer.hpp"
+#include "engine/core/tape.hpp"
+#include "engine/inspect/tape_printer.hpp"
 #include "ops/cross_entropy.hpp"
 #include "ops/linear.hpp"
 #include "ops/softmax.hpp"

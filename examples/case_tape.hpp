@@ -19,7 +19,7 @@ namespace tapegrad::examples {
 ///   dot_file: when not empty, writes the three-node tape as Graphviz DOT there and, when
 ///             Graphviz's `dot` is installed and the file ends in ".dot", renders it to the
 ///             same name with ".png" (the line printed says which happened).
-/// Values are printed for small tensors only (see engine/tape_printer.hpp).
+/// Values are printed for small tensors only (see engine/inspect/tape_printer.hpp).
 /// Throws std::runtime_error naming the file when it cannot be written.
 void show_case_tape(std::ostream& out, const Case& c, const std::string& W_name, bool trace,
                     const std::string& dot_file);

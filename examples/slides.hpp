@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/array.hpp"
+#include "engine/core/array.hpp"
 
 namespace tapegrad::slides {
 

@@ -7,9 +7,9 @@
 /// No broadcasting: a and b must have the same shape (for a bias use Linear's b).
 /// Add(x, x) is allowed: the engine then sums both contributions, dL/dx = 2 dL/dy.
 
-#include "engine/grad_target.hpp"
-#include "engine/inputs.hpp"
-#include "engine/tape.hpp"
+#include "engine/core/grad_target.hpp"
+#include "engine/core/inputs.hpp"
+#include "engine/core/tape.hpp"
 
 namespace tapegrad {
 

@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/gemm.hpp"
+#include "engine/kernels/gemm.hpp"
 
 namespace tapegrad {
 

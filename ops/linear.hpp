@@ -14,9 +14,9 @@
 ///
 /// Apply with two inputs (x, W) for no bias or three (x, W, b).
 
-#include "engine/grad_target.hpp"
-#include "engine/inputs.hpp"
-#include "engine/tape.hpp"
+#include "engine/core/grad_target.hpp"
+#include "engine/core/inputs.hpp"
+#include "engine/core/tape.hpp"
 
 namespace tapegrad {
 

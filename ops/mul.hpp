@@ -7,9 +7,9 @@
 /// No broadcasting: a and b must have the same shape. Mul(x, x) is x^2: the engine sums both
 /// contributions, dL/dx = dL/dy * x + dL/dy * x = 2 x dL/dy.
 
-#include "engine/grad_target.hpp"
-#include "engine/inputs.hpp"
-#include "engine/tape.hpp"
+#include "engine/core/grad_target.hpp"
+#include "engine/core/inputs.hpp"
+#include "engine/core/tape.hpp"
 
 namespace tapegrad {
 

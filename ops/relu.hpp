@@ -7,9 +7,9 @@
 /// At x = 0 ReLU has no derivative; like PyTorch we pass 0 there. A finite-difference check
 /// straddling 0 sees the kink, so test it with inputs away from 0.
 
-#include "engine/grad_target.hpp"
-#include "engine/inputs.hpp"
-#include "engine/tape.hpp"
+#include "engine/core/grad_target.hpp"
+#include "engine/core/inputs.hpp"
+#include "engine/core/tape.hpp"
 
 namespace tapegrad {
 

@@ -7,9 +7,9 @@
 /// For x < 0 it is computed as e^x / (1 + e^x): the same number, but e^(-x) would overflow
 /// to inf for x < -709 while e^x just underflows to 0, so every finite x gives y in [0, 1].
 
-#include "engine/grad_target.hpp"
-#include "engine/inputs.hpp"
-#include "engine/tape.hpp"
+#include "engine/core/grad_target.hpp"
+#include "engine/core/inputs.hpp"
+#include "engine/core/tape.hpp"
 
 namespace tapegrad {
 

@@ -21,9 +21,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/grad_target.hpp"
-#include "engine/inputs.hpp"
-#include "engine/tape.hpp"
+#include "engine/core/grad_target.hpp"
+#include "engine/core/inputs.hpp"
+#include "engine/core/tape.hpp"
 
 namespace tapegrad {
 

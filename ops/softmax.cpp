@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/exp_kernels.hpp"
+#include "engine/kernels/exp_kernels.hpp"
 
 namespace tapegrad {
 

@@ -10,9 +10,9 @@
 /// keeps every exponent <= 0, so e^(z - m) cannot overflow: logits of 1000 work.
 /// Followed by CrossEntropy, the backward above turns -y/p into p - y: the slide's dL/dz.
 
-#include "engine/grad_target.hpp"
-#include "engine/inputs.hpp"
-#include "engine/tape.hpp"
+#include "engine/core/grad_target.hpp"
+#include "engine/core/inputs.hpp"
+#include "engine/core/tape.hpp"
 
 namespace tapegrad {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <utility>
 
-#include "engine/exp_kernels.hpp"
+#include "engine/kernels/exp_kernels.hpp"
 #include "ops/cross_entropy.hpp"
 
 namespace tapegrad {

@@ -6,9 +6,9 @@
 ///
 /// tanh squashes into (-1, 1); for |x| > ~19 y rounds to +-1 and the gradient to 0 (saturation).
 
-#include "engine/grad_target.hpp"
-#include "engine/inputs.hpp"
-#include "engine/tape.hpp"
+#include "engine/core/grad_target.hpp"
+#include "engine/core/inputs.hpp"
+#include "engine/core/tape.hpp"
 
 namespace tapegrad {
 

@@ -1,10 +1,10 @@
-#include "engine/backward_observer.hpp"
+#include "engine/inspect/backward_observer.hpp"
 
 #include <stdexcept>
 #include <vector>
 
-#include "engine/node.hpp"
-#include "engine/tape.hpp"
+#include "engine/core/node.hpp"
+#include "engine/core/tape.hpp"
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_backward_observer)

@@ -1,4 +1,4 @@
-#include "engine/exp_kernels.hpp"
+#include "engine/kernels/exp_kernels.hpp"
 
 #include <algorithm>
 #include <cmath>

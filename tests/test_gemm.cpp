@@ -1,4 +1,4 @@
-#include "engine/gemm.hpp"
+#include "engine/kernels/gemm.hpp"
 
 #include <cmath>
 

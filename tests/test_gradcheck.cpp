@@ -1,4 +1,4 @@
-#include "engine/gradcheck.hpp"
+#include "engine/inspect/gradcheck.hpp"
 
 #include <cmath>
 #include <stdexcept>

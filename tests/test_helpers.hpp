@@ -9,8 +9,8 @@
 #include <xtensor/xio.hpp>  // so a failing BOOST_TEST prints the arrays
 #include <xtensor/xrandom.hpp>
 
-#include "engine/array.hpp"
-#include "engine/tape.hpp"
+#include "engine/core/array.hpp"
+#include "engine/core/tape.hpp"
 
 namespace tapegrad::test {
 

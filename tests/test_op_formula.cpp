@@ -1,8 +1,8 @@
-#include "engine/op_formula.hpp"
+#include "engine/inspect/op_formula.hpp"
 
 #include <string>
 
-#include "engine/node.hpp"
+#include "engine/core/node.hpp"
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_op_formula)

@@ -1,12 +1,12 @@
-#include "engine/sgd.hpp"
+#include "engine/optim/sgd.hpp"
 
 #include <cmath>
 #include <limits>
 
 #include <boost/test/data/test_case.hpp>
 
-#include "engine/no_grad.hpp"
-#include "engine/tape.hpp"
+#include "engine/core/no_grad.hpp"
+#include "engine/core/tape.hpp"
 #include "examples/slides.hpp"
 #include "ops/linear.hpp"
 #include "ops/softmax.hpp"

@@ -2,7 +2,7 @@
 
 #include <boost/test/data/test_case.hpp>
 
-#include "engine/gradcheck.hpp"
+#include "engine/inspect/gradcheck.hpp"
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_sigmoid)

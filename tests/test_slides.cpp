@@ -3,7 +3,7 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xsort.hpp>
 
-#include "engine/tape.hpp"
+#include "engine/core/tape.hpp"
 #include "ops/cross_entropy.hpp"
 #include "ops/linear.hpp"
 #include "ops/softmax.hpp"

@@ -2,7 +2,7 @@
 
 #include <boost/test/data/test_case.hpp>
 
-#include "engine/gradcheck.hpp"
+#include "engine/inspect/gradcheck.hpp"
 #include "ops/softmax.hpp"
 #include "ops/softmax_cross_entropy.hpp"
 #include "test_helpers.hpp"

@@ -1,15 +1,15 @@
-#include "engine/tape.hpp"
+#include "engine/core/tape.hpp"
 
 #include <malloc.h>
 
-#include "engine/sgd.hpp"
+#include "engine/optim/sgd.hpp"
 #include "examples/slides.hpp"
 
 #include <vector>
 
 #include <xtensor/xview.hpp>
 
-#include "engine/no_grad.hpp"
+#include "engine/core/no_grad.hpp"
 #include "ops/cross_entropy.hpp"
 #include "ops/linear.hpp"
 #include "ops/softmax.hpp"

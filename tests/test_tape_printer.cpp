@@ -1,4 +1,4 @@
-#include "engine/tape_printer.hpp"
+#include "engine/inspect/tape_printer.hpp"
 
 #include <sstream>
 #include <string>

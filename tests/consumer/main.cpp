@@ -2,7 +2,7 @@
 // with a built-in op. Exit status 0 only when both checks pass.
 #include <iostream>
 
-#include "engine/gradcheck.hpp"
+#include "engine/inspect/gradcheck.hpp"
 #include "ops/linear.hpp"
 #include "square.hpp"
 

@@ -6,9 +6,9 @@
 
 #include <xtensor/xnoalias.hpp>
 
-#include "engine/grad_target.hpp"
-#include "engine/inputs.hpp"
-#include "engine/tape.hpp"
+#include "engine/core/grad_target.hpp"
+#include "engine/core/inputs.hpp"
+#include "engine/core/tape.hpp"
 
 struct Square {
     static constexpr const char* name = "Square";

@@ -15,7 +15,7 @@
 
 #include <xtensor/xnoalias.hpp>
 
-#include "engine/array.hpp"
+#include "engine/core/array.hpp"
 
 namespace tapegrad {
 

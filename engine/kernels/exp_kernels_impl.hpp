@@ -1,5 +1,5 @@
 #pragma once
-/// The loops behind engine/exp_kernels.hpp, written once for any xsimd architecture `Arch`.
+/// The loops behind engine/kernels/exp_kernels.hpp, written once for any xsimd architecture `Arch`.
 /// Included by exp_kernels.cpp (SSE2, the x86-64 baseline) and exp_kernels_avx2.cpp (compiled
 /// with -mavx2 -mfma); not part of the public headers. Each loop runs whole registers, then the
 /// remaining n % width elements one at a time with std::exp.

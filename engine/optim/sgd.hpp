@@ -16,8 +16,8 @@
 
 #include <vector>
 
-#include "engine/tape.hpp"
-#include "engine/tensor.hpp"
+#include "engine/core/tape.hpp"
+#include "engine/core/tensor.hpp"
 
 namespace tapegrad {
 

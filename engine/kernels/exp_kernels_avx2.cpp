@@ -2,7 +2,7 @@
 // (see CMakeLists.txt); exp_kernels.cpp calls it only after checking that the CPU has both.
 // Nothing but these three functions is defined here, so no AVX2 code can leak into the rest
 // of the program through a shared inline function.
-#include "engine/exp_kernels_impl.hpp"
+#include "engine/kernels/exp_kernels_impl.hpp"
 
 namespace tapegrad::detail {
 

@@ -1,4 +1,4 @@
-#include "engine/tape.hpp"
+#include "engine/core/tape.hpp"
 
 #include <cmath>
 

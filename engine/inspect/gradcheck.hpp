@@ -44,9 +44,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/array.hpp"
-#include "engine/tape.hpp"
-#include "engine/tensor.hpp"
+#include "engine/core/array.hpp"
+#include "engine/core/tape.hpp"
+#include "engine/core/tensor.hpp"
 
 namespace tapegrad {
 

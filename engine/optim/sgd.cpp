@@ -1,4 +1,4 @@
-#include "engine/sgd.hpp"
+#include "engine/optim/sgd.hpp"
 
 #include <cmath>
 #include <stdexcept>

@@ -9,7 +9,7 @@
 /// Tiny products (at most 512 multiply-adds, e.g. the slide's 3 x 2) skip BLAS for a plain
 /// loop: there the call itself would cost more than the arithmetic.
 
-#include "engine/array.hpp"
+#include "engine/core/array.hpp"
 
 namespace tapegrad {
 

@@ -1,6 +1,6 @@
-#include "engine/exp_kernels.hpp"
+#include "engine/kernels/exp_kernels.hpp"
 
-#include "engine/exp_kernels_impl.hpp"
+#include "engine/kernels/exp_kernels_impl.hpp"
 
 namespace tapegrad {
 

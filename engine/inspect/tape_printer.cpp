@@ -1,4 +1,4 @@
-#include "engine/tape_printer.hpp"
+#include "engine/inspect/tape_printer.hpp"
 
 #include <map>
 #include <ostream>
@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/backward_observer.hpp"
-#include "engine/node.hpp"
+#include "engine/inspect/backward_observer.hpp"
+#include "engine/core/node.hpp"
 
 namespace tapegrad {
 

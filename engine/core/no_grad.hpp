@@ -5,7 +5,7 @@
 ///
 /// Recording is restored when the scope ends, also by an exception.
 
-#include "engine/tape.hpp"
+#include "engine/core/tape.hpp"
 
 namespace tapegrad {
 

@@ -1,4 +1,4 @@
-#include "engine/tensor.hpp"
+#include "engine/core/tensor.hpp"
 
 #include <stdexcept>
 

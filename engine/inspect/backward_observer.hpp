@@ -1,6 +1,6 @@
 #pragma once
 /// BackwardObserver: watches a backward pass node by node (for printing it, see
-/// engine/tape_printer.hpp). Install it with Tape::backward(loss, observer).
+/// engine/inspect/tape_printer.hpp). Install it with Tape::backward(loss, observer).
 ///
 /// For every node the pass visits, in the order it visits them (reverse recording order):
 ///     before_node(i, node)   node.output().grad() holds dL/d(output): what the node receives

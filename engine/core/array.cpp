@@ -1,4 +1,4 @@
-#include "engine/array.hpp"
+#include "engine/core/array.hpp"
 
 #include <cmath>
 #include <sstream>

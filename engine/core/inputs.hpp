@@ -4,7 +4,7 @@
 #include <array>
 #include <cstddef>
 
-#include "engine/array.hpp"
+#include "engine/core/array.hpp"
 
 namespace tapegrad {
 

@@ -1,5 +1,5 @@
 #pragma once
-/// Optional formula text of an op, for printing a tape (see engine/tape_printer.hpp).
+/// Optional formula text of an op, for printing a tape (see engine/inspect/tape_printer.hpp).
 ///
 /// An op may state its formulas as plain text next to its name:
 ///     static constexpr const char* forward_formula = "y = tanh(x)";

@@ -34,10 +34,10 @@
 #include <utility>
 #include <vector>
 
-#include "engine/grad_target.hpp"
-#include "engine/inputs.hpp"
-#include "engine/op_formula.hpp"
-#include "engine/tensor.hpp"
+#include "engine/core/grad_target.hpp"
+#include "engine/core/inputs.hpp"
+#include "engine/inspect/op_formula.hpp"
+#include "engine/core/tensor.hpp"
 
 namespace tapegrad {
 
@@ -45,7 +45,7 @@ class Node {
 public:
     virtual ~Node() = default;
     virtual const char* op_name() const = 0;
-    /// The op's formula text, nullptr when it states none (see engine/op_formula.hpp).
+    /// The op's formula text, nullptr when it states none (see engine/inspect/op_formula.hpp).
     virtual const char* forward_formula() const { return nullptr; }
     virtual const char* backward_formula() const { return nullptr; }
     virtual void forward() = 0;

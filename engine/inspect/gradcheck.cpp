@@ -1,4 +1,4 @@
-#include "engine/gradcheck.hpp"
+#include "engine/inspect/gradcheck.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "engine/no_grad.hpp"
+#include "engine/core/no_grad.hpp"
 
 namespace tapegrad {
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/array.hpp"
+#include "engine/core/array.hpp"
 
 namespace tapegrad {
 
