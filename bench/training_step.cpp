@@ -32,8 +32,8 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/blas_limit.hpp"
-#include "engine/optim/sgd.hpp"
 #include "engine/core/tape.hpp"
+#include "engine/optim/sgd.hpp"
 #include "ops/linear.hpp"
 #include "ops/softmax_cross_entropy.hpp"
 

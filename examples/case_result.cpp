@@ -5,8 +5,8 @@
 #include <limits>
 #include <string>
 
-#include "engine/optim/sgd.hpp"
 #include "engine/core/tape.hpp"
+#include "engine/optim/sgd.hpp"
 #include "ops/linear.hpp"
 #include "ops/softmax.hpp"
 #include "ops/softmax_cross_entropy.hpp"

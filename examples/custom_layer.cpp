@@ -27,9 +27,9 @@
 #include <xtensor/xsort.hpp>
 #include <xtensor/xview.hpp>
 
+#include "engine/core/tape.hpp"
 #include "engine/inspect/gradcheck.hpp"
 #include "engine/optim/sgd.hpp"
-#include "engine/core/tape.hpp"
 #include "ops/add.hpp"
 #include "ops/embedding.hpp"
 #include "ops/linear.hpp"

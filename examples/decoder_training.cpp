@@ -16,8 +16,8 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xsort.hpp>
 
-#include "engine/optim/sgd.hpp"
 #include "engine/core/tape.hpp"
+#include "engine/optim/sgd.hpp"
 #include "examples/case_file.hpp"
 #include "examples/case_plots.hpp"
 #include "examples/case_report.hpp"

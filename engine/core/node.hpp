@@ -36,8 +36,8 @@
 
 #include "engine/core/grad_target.hpp"
 #include "engine/core/inputs.hpp"
-#include "engine/inspect/op_formula.hpp"
 #include "engine/core/tensor.hpp"
+#include "engine/inspect/op_formula.hpp"
 
 namespace tapegrad {
 

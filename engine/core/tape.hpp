@@ -61,10 +61,10 @@
 #include <utility>
 #include <vector>
 
-#include "engine/inspect/backward_observer.hpp"
 #include "engine/core/node.hpp"
 #include "engine/core/non_finite_error.hpp"
 #include "engine/core/tensor.hpp"
+#include "engine/inspect/backward_observer.hpp"
 
 namespace tapegrad {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/inspect/backward_observer.hpp"
 #include "engine/core/node.hpp"
+#include "engine/inspect/backward_observer.hpp"
 
 namespace tapegrad {
 
