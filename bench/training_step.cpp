@@ -2,7 +2,7 @@
 //
 //   tapegrad/B:../d:../V:../threads:../x_grad:..
 //       rewind the tape, z = x W^T (Linear), L = softmax cross-entropy (SoftmaxCrossEntropy),
-//       backward with the SGD step fused into it (SGD::step_during_backward): the whole step
+//       backward with the SGD step fused into it (engine/optim/fused_sgd.hpp): the whole step
 //       as a training loop runs it. x_grad:1 also computes dL/dx (x requires a gradient).
 //   tapegrad_unfused/...
 //       the same step as tape.backward(loss); sgd.step(); sgd.zero_grad(); for comparison.
@@ -33,6 +33,7 @@
 
 #include "bench/blas_limit.hpp"
 #include "engine/core/tape.hpp"
+#include "engine/optim/fused_sgd.hpp"
 #include "engine/optim/sgd.hpp"
 #include "ops/linear.hpp"
 #include "ops/softmax_cross_entropy.hpp"
@@ -101,7 +102,7 @@ void tapegrad_step(benchmark::State& state, bool fused) {
         Tensor z = tapegrad::linear(tape, x, W);  // [B, V]
         Tensor loss = tapegrad::softmax_cross_entropy(tape, z, targets);
         if (fused) {
-            sgd.step_during_backward(tape, loss);
+            tapegrad::fused_sgd_step(tape, loss, sgd);
         } else {
             tape.backward(loss);
             sgd.step();

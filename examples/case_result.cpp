@@ -50,12 +50,6 @@ Array softmax_by_loops(const Array& z) {
     return p;
 }
 
-double max_abs_diff(const Array& a, const Array& b) {
-    double m = 0.0;
-    for (std::size_t k = 0; k < a.size(); ++k) m = std::max(m, std::abs(a.data()[k] - b.data()[k]));
-    return m;
-}
-
 bool all_finite(const Array& a) {
     return std::all_of(a.begin(), a.end(), [](double v) { return std::isfinite(v); });
 }

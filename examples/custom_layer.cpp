@@ -29,6 +29,7 @@
 
 #include "engine/core/tape.hpp"
 #include "engine/inspect/gradcheck.hpp"
+#include "engine/inspect/testing.hpp"
 #include "engine/optim/sgd.hpp"
 #include "ops/add.hpp"
 #include "ops/embedding.hpp"
@@ -90,12 +91,6 @@ Tensor logits(Tape& tape, const std::vector<Tensor>& p, const Batch& batch) {
 
 Tensor loss(Tape& tape, const std::vector<Tensor>& p, const Batch& batch) {
     return softmax_cross_entropy(tape, logits(tape, p, batch), batch.next);
-}
-
-std::vector<Array> values_of(const std::vector<Tensor>& tensors) {
-    std::vector<Array> values;
-    for (const Tensor& t : tensors) values.push_back(t.value());
-    return values;
 }
 
 }  // namespace

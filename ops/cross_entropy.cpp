@@ -1,5 +1,6 @@
 #include "ops/cross_entropy.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -48,21 +49,12 @@ void CrossEntropy::backward(const Inputs<1>& in, const Array&, const Array& grad
     const Array& p = in[0];
     const std::size_t V = p.shape()[p.dimension() - 1];
     const std::size_t B = targets.size();
-    const double scale = grad_loss() / static_cast<double>(B);
-    auto write_grad_p = [&](Array& grad_p) {
-        grad_p.fill(0.0);
-        for (std::size_t r = 0; r < B; ++r) {
-            const std::size_t t = r * V + targets[r];
-            grad_p.data()[t] = -scale / p.data()[t];
-        }
-    };
-    if (grad[0].overwrites()) {  // the usual case: straight into the engine's buffer
-        write_grad_p(grad[0].dest());
-        grad[0].mark_written();
-    } else {  // p also feeds another node: build dL/dp, then let the target add it
-        Array grad_p(p.shape());  // [B, V] or [V]
-        write_grad_p(grad_p);
-        grad[0].set(grad_p);
+    const double scale = grad_loss() / static_cast<double>(B);  // dL/dL / B
+    Array& grad_p = grad[0].array();                            // [B, V] or [V]
+    std::fill(grad_p.begin(), grad_p.end(), 0.0);
+    for (std::size_t r = 0; r < B; ++r) {
+        const std::size_t t = r * V + targets[r];
+        grad_p.data()[t] = -scale / p.data()[t];  // dL/dp[r, t_r] = -1 / (B p[r, t_r])
     }
 }
 

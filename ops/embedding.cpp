@@ -31,24 +31,15 @@ void Embedding::forward(const Inputs<1>& in, Array& y) {
 
 void Embedding::backward(const Inputs<1>&, const Array&, const Array& grad_y,
                          GradTargets<1>& grad) {
-    GradTarget& grad_W = grad[0];
-    if (!grad_W.wanted()) return;
-    // dest <- alpha * scatter(grad_y) + beta * dest, written in place: first beta * dest, then
-    // add the rows.
-    Array& dest = grad_W.dest();  // [n, d]
-    if (grad_W.beta() == 0.0) {
-        dest.fill(0.0);
-    } else if (grad_W.beta() != 1.0) {
-        for (double& v : dest) v *= grad_W.beta();
+    if (!grad[0].wanted()) return;
+    Array& grad_W = grad[0].array();  // [n, d]
+    std::fill(grad_W.begin(), grad_W.end(), 0.0);
+    const std::size_t d = grad_W.shape()[1];
+    for (std::size_t r = 0; r < ids.size(); ++r) {  // dL/dW[ids[r], :] += dL/dy[r, :]
+        const double* grad_y_row = grad_y.data() + r * d;
+        double* grad_W_row = grad_W.data() + ids[r] * d;
+        for (std::size_t j = 0; j < d; ++j) grad_W_row[j] += grad_y_row[j];
     }
-    const std::size_t d = dest.shape()[1];
-    const double alpha = grad_W.alpha();
-    for (std::size_t r = 0; r < ids.size(); ++r) {
-        const double* g_row = grad_y.data() + r * d;
-        double* dest_row = dest.data() + ids[r] * d;
-        for (std::size_t j = 0; j < d; ++j) dest_row[j] += alpha * g_row[j];
-    }
-    grad_W.mark_written();
 }
 
 }  // namespace tapegrad

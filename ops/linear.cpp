@@ -1,5 +1,6 @@
 #include "ops/linear.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -11,14 +12,14 @@ namespace {
 
 // Throws std::invalid_argument naming the op and every shape when x, W (and b) do not fit.
 void check_shapes(const Array& x, const Array& W, const Array* b) {
-    const bool x_ok = (x.dimension() == 1 || x.dimension() == 2) && x.size() > 0;
+    const bool x_ok = x.dimension() >= 1 && x.size() > 0;
     const bool W_ok = W.dimension() == 2 && W.size() > 0;
     const std::size_t d = x_ok ? x.shape()[x.dimension() - 1] : 0;
     const bool fits = x_ok && W_ok && W.shape()[1] == d;
     const bool b_ok = !b || (b->dimension() == 1 && W_ok && b->shape()[0] == W.shape()[0]);
     if (fits && b_ok) return;
     std::string msg = "Linear: z = x W^T" + std::string(b ? " + b" : "") +
-                      " needs x [B, d] or [d], W [V, d]" + (b ? ", b [V]" : "") +
+                      " needs x [..., d], W [V, d]" + (b ? ", b [V]" : "") +
                       " (non-empty); got x " + shape_string(x) + ", W " + shape_string(W);
     if (b) msg += ", b " + shape_string(*b);
     throw std::invalid_argument(msg);
@@ -27,47 +28,30 @@ void check_shapes(const Array& x, const Array& W, const Array* b) {
 void forward_impl(const Array& x, const Array& W, const Array* b, Array& z) {
     check_shapes(x, W, b);
     const std::size_t V = W.shape()[0];
-    if (x.dimension() == 1) {
-        z.resize({V});  // [V]
-    } else {
-        z.resize({x.shape()[0], V});  // [B, V]
-    }
+    Shape z_shape = x.shape();
+    z_shape.back() = V;
+    z.resize(z_shape);  // [..., V]
     if (b) {
         // Start from the bias in every row, then let BLAS add x W^T on top (beta = 1).
         const std::size_t rows = z.size() / V;
         for (std::size_t r = 0; r < rows; ++r) std::copy(b->begin(), b->end(), z.data() + r * V);
-        gemm(x, false, W, true, z, 1.0, 1.0);
-    } else {
-        gemm(x, false, W, true, z, 1.0, 0.0);
     }
+    gemm(rows_of(x), false, rows_of(W), true, rows_of(z), 1.0, b ? 1.0 : 0.0);
 }
 
 void backward_impl(const Array& x, const Array& W, const Array& grad_z, GradTarget& grad_x,
                    GradTarget& grad_W, GradTarget* grad_b) {
-    // Order matters: dL/dx reads W, so it comes first; the dL/dW target may be W itself (a
-    // fused optimizer step, see Linear::in_place_update_safe).
-    if (grad_x.wanted()) {  // dL/dx = dL/dz W            [B, d]
-        gemm(grad_z, false, W, false, grad_x.dest(), grad_x.alpha(), grad_x.beta());
-        grad_x.mark_written();
-    }
-    if (grad_W.wanted()) {  // dL/dW = (dL/dz)^T x        [V, d]
-        gemm(grad_z, true, x, false, grad_W.dest(), grad_W.alpha(), grad_W.beta());
-        grad_W.mark_written();
-    }
+    // dL/dx first: it reads W, which a fused optimizer step may update when dL/dW is written.
+    grad_x.set_product(rows_of(grad_z), false, rows_of(W), false);  // dL/dx = dL/dz W   [..., d]
+    grad_W.set_product(rows_of(grad_z), true, rows_of(x), false);   // dL/dW = dL/dz^T x [V, d]
     if (grad_b && grad_b->wanted()) {  // dL/db = column sums of dL/dz   [V]
-        // Summed straight into the target, dest <- alpha * sums + beta * dest, without a [V]
-        // temporary: scale (or clear) dest once, then add alpha times each row.
-        const std::size_t V = W.shape()[0];
-        const std::size_t rows = grad_z.size() / V;
-        Array& dest_b = grad_b->dest();  // [V]
-        const double alpha = grad_b->alpha();
-        const double beta = grad_b->beta();
-        for (std::size_t v = 0; v < V; ++v) dest_b(v) = beta == 0.0 ? 0.0 : beta * dest_b(v);
-        for (std::size_t r = 0; r < rows; ++r) {
-            const double* g_row = grad_z.data() + r * V;
-            for (std::size_t v = 0; v < V; ++v) dest_b(v) += alpha * g_row[v];
+        const MatrixRef g = rows_of(grad_z);
+        Array& grad_b_sum = grad_b->array();  // [V]
+        std::fill(grad_b_sum.begin(), grad_b_sum.end(), 0.0);
+        for (std::size_t r = 0; r < g.rows; ++r) {
+            const double* g_row = g.data + r * g.cols;
+            for (std::size_t v = 0; v < g.cols; ++v) grad_b_sum(v) += g_row[v];
         }
-        grad_b->mark_written();
     }
 }
 

@@ -2,15 +2,16 @@
 /// Linear: the decoder's output layer, logits from a context vector.
 ///
 ///   forward:   z = x W^T + b
-///              x [B, d] (or one input [d]),  W [V, d],  b [V] (optional),  z [B, V] (or [V])
-///   backward:  dL/dx = dL/dz W              [B, d]
-///              dL/dW = (dL/dz)^T x          [V, d]
-///              dL/db = sum over rows of dL/dz   [V]
+///              x [..., d] (one input [d], a batch [B, d], a sequence batch [B, T, d]),
+///              W [V, d],  b [V] (optional),  z [..., V]
+///   backward:  dL/dx = dL/dz W                          [..., d]
+///              dL/dW = (dL/dz)^T x                      [V, d]   (summed over all rows)
+///              dL/db = sum over rows of dL/dz           [V]
 ///
 /// For a single input and softmax + cross-entropy on top, dL/dz = p - y, so
 /// dL/dW = (p - y) x^T: the slide's formula for the update of W_out.
-/// Each product is one BLAS call on the stored data (transposes are flags, not copies) that
-/// writes straight into the engine's gradient buffer, accumulating when it must (beta = 1).
+/// All leading dimensions of x count as rows: each product is one BLAS call on the stored
+/// data (transposes are flags, not copies).
 ///
 /// Apply with two inputs (x, W) for no bias or three (x, W, b).
 
@@ -22,13 +23,18 @@ namespace tapegrad {
 
 struct Linear {
     static constexpr const char* name = "Linear";
-    /// W and b may take a fused optimizer step (see Tape::backward_with_updates): backward
-    /// computes dL/dx = dL/dz W before it writes dL/dW, and never reads W or b afterwards.
-    /// Not x: dL/dW = (dL/dz)^T x reads x after dL/dx is written.
+    static constexpr const char* forward_formula(std::size_t inputs) {
+        return inputs == 3 ? "z = x W^T + b" : "z = x W^T";
+    }
+    static constexpr const char* backward_formula(std::size_t inputs) {
+        return inputs == 3
+                   ? "dL/dx = dL/dz W,  dL/dW = (dL/dz)^T x,  dL/db = sum over rows of dL/dz"
+                   : "dL/dx = dL/dz W,  dL/dW = (dL/dz)^T x";
+    }
+    /// For the fused optimizer step (engine/optim/fused_sgd.hpp): backward computes
+    /// dL/dx = dL/dz W before it writes dL/dW, and never reads W or b afterwards. Not x:
+    /// dL/dW = (dL/dz)^T x reads x after dL/dx is written.
     static constexpr bool in_place_update_safe(std::size_t input) { return input != 0; }
-    static constexpr const char* forward_formula = "z = x W^T + b";
-    static constexpr const char* backward_formula =
-        "dL/dx = dL/dz W,  dL/dW = (dL/dz)^T x,  dL/db = sum over rows of dL/dz";
 
     void forward(const Inputs<2>& in, Array& z);
     void forward(const Inputs<3>& in, Array& z);

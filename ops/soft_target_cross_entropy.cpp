@@ -45,6 +45,8 @@ void SoftTargetCrossEntropy::forward(const Inputs<1>& in, Array& loss) {
     check_target_distribution(z, y);
     const std::size_t V = z.shape()[z.dimension() - 1];
     const std::size_t B = z.size() / V;
+    Array& exp_shifted = saved.exp_shifted;
+    std::vector<double>& row_sums = saved.row_sums;
     exp_shifted.resize(z.shape());  // [B, V] or [V]
     row_sums.resize(B);
     double sum = 0.0;
@@ -67,18 +69,17 @@ void SoftTargetCrossEntropy::backward(const Inputs<1>& in, const Array&, const A
     if (!grad[0].wanted()) return;
     const std::size_t V = in[0].shape()[in[0].dimension() - 1];
     const std::size_t B = in[0].size() / V;
-    const double scale = grad_loss() / static_cast<double>(B);
-    Array grad_z(in[0].shape());  // [B, V] or [V]
+    const double scale = grad_loss() / static_cast<double>(B);  // dL/dL / B
+    Array& grad_z = grad[0].array();                            // [B, V] or [V]
     for (std::size_t r = 0; r < B; ++r) {
-        const double* e_row = exp_shifted.data() + r * V;
+        const double* e_row = saved.exp_shifted.data() + r * V;
         const double* y_row = y.data() + r * V;
         double s = 0.0;  // s_r = sum_j y[r, j], 1 up to the rounding of the row
         for (std::size_t j = 0; j < V; ++j) s += y_row[j];
-        const double c = s / row_sums[r];  // p_j s_r = e_j s_r / sum
+        const double c = s / saved.row_sums[r];  // p_j s_r = e_j s_r / sum
         for (std::size_t j = 0; j < V; ++j)
-            grad_z.data()[r * V + j] = scale * (c * e_row[j] - y_row[j]);
+            grad_z.data()[r * V + j] = scale * (c * e_row[j] - y_row[j]);  // (p s - y) / B
     }
-    grad[0].set(grad_z);
 }
 
 }  // namespace tapegrad

@@ -33,9 +33,11 @@ struct SoftTargetCrossEntropy {
         "L = -(1/B) sum_r sum_j y[r, j] log p[r, j],  p = softmax(z)";
     static constexpr const char* backward_formula =
         "dL/dz = (p sum_j y[r, j] - y) / B  = (p - y) / B when the rows of y sum to 1";
-    Array y;                         // the target distribution per row, the shape of z
-    Array exp_shifted{};             // e^(z - m), m the row maximum, saved by forward [B, V]
-    std::vector<double> row_sums{};  // sum_j e^(z_j - m) per row, saved by forward     [B]
+    Array y;  // the target distribution per row, the shape of z
+    struct Saved {
+        Array exp_shifted;             // e^(z - m), m the row maximum    [B, V]
+        std::vector<double> row_sums;  // sum_j e^(z_j - m) per row       [B]
+    } saved{};
 
     void forward(const Inputs<1>& in, Array& loss);
     void backward(const Inputs<1>& in, const Array& loss, const Array& grad_loss,

@@ -12,8 +12,8 @@ namespace tapegrad {
 namespace {
 
 void check_logits(const Array& z) {
-    if ((z.dimension() != 1 && z.dimension() != 2) || z.size() == 0) {
-        throw std::invalid_argument("Softmax: z must be a non-empty [V] or [B, V] array, got " +
+    if (z.dimension() == 0 || z.size() == 0) {
+        throw std::invalid_argument("Softmax: z must be a non-empty array [..., V], got " +
                                     shape_string(z));
     }
 }
@@ -23,7 +23,7 @@ void check_logits(const Array& z) {
 void Softmax::forward(const Inputs<1>& in, Array& p) {
     const Array& z = in[0];
     check_logits(z);
-    p.resize(z.shape());  // [B, V] or [V]
+    p.resize(z.shape());  // [..., V]
     const std::size_t V = z.shape()[z.dimension() - 1];
     const std::size_t rows = z.size() / V;
     for (std::size_t r = 0; r < rows; ++r) {
@@ -38,25 +38,18 @@ void Softmax::forward(const Inputs<1>& in, Array& p) {
 void Softmax::backward(const Inputs<1>&, const Array& p, const Array& grad_p,
                        GradTargets<1>& grad) {
     if (!grad[0].wanted()) return;
+    Array& grad_z = grad[0].array();  // [..., V]
     const std::size_t V = p.shape()[p.dimension() - 1];
     const std::size_t rows = p.size() / V;
-    auto write_grad_z = [&](double* grad_z) {
-        for (std::size_t r = 0; r < rows; ++r) {
-            const double* p_row = p.data() + r * V;
-            const double* g_row = grad_p.data() + r * V;
-            double* out = grad_z + r * V;
-            double p_dot_g = 0.0;  // sum_j p_j dL/dp_j
-            for (std::size_t j = 0; j < V; ++j) p_dot_g += p_row[j] * g_row[j];
-            for (std::size_t i = 0; i < V; ++i) out[i] = p_row[i] * (g_row[i] - p_dot_g);
-        }
-    };
-    if (grad[0].overwrites()) {  // the usual case: straight into the engine's buffer
-        write_grad_z(grad[0].dest().data());
-        grad[0].mark_written();
-    } else {  // z also feeds another node: build dL/dz, then let the target add it
-        Array grad_z(p.shape());  // [B, V] or [V]
-        write_grad_z(grad_z.data());
-        grad[0].set(grad_z);
+    for (std::size_t r = 0; r < rows; ++r) {
+        const double* p_row = p.data() + r * V;
+        const double* grad_p_row = grad_p.data() + r * V;
+        double* grad_z_row = grad_z.data() + r * V;
+        double p_dot_grad_p = 0.0;  // sum_j p_j dL/dp_j
+        for (std::size_t j = 0; j < V; ++j) p_dot_grad_p += p_row[j] * grad_p_row[j];
+        // dL/dz_i = p_i (dL/dp_i - sum_j p_j dL/dp_j): the Jacobian diag(p) - p p^T applied
+        for (std::size_t i = 0; i < V; ++i)
+            grad_z_row[i] = p_row[i] * (grad_p_row[i] - p_dot_grad_p);
     }
 }
 

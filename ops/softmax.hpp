@@ -1,8 +1,8 @@
 #pragma once
-/// Softmax over the last axis: logits to probabilities, row by row.
+/// Softmax over the last axis: logits to probabilities, row by row, for any leading dimensions.
 ///
 ///   forward:   p_i = e^(z_i - m) / sum_j e^(z_j - m),   m = max_j z_j
-///              z [V] or [B, V],  p same shape
+///              z [..., V] (any rank >= 1; each row of the last axis separately),  p same shape
 ///   backward:  dL/dz = J^T dL/dp  with the Jacobian  J = diag(p) - p p^T,  i.e.
 ///              dL/dz_i = p_i * (dL/dp_i - sum_j p_j dL/dp_j)      (per row)
 ///

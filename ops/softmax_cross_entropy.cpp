@@ -13,6 +13,8 @@ void SoftmaxCrossEntropy::forward(const Inputs<1>& in, Array& loss) {
     check_class_targets(name, z, targets);
     const std::size_t V = z.shape()[z.dimension() - 1];
     const std::size_t B = targets.size();
+    Array& exp_shifted = saved.exp_shifted;
+    std::vector<double>& row_sums = saved.row_sums;
     exp_shifted.resize(z.shape());  // [B, V] or [V]
     row_sums.resize(B);
     double sum = 0.0;
@@ -33,29 +35,18 @@ void SoftmaxCrossEntropy::backward(const Inputs<1>& in, const Array&, const Arra
     if (!grad[0].wanted()) return;
     const std::size_t V = in[0].shape()[in[0].dimension() - 1];
     const std::size_t B = targets.size();
-    const double scale = grad_loss() / static_cast<double>(B);
-    auto write_grad_z = [&](double* grad_z) {
-        for (std::size_t r = 0; r < B; ++r) {
-            const double* e_row = exp_shifted.data() + r * V;
-            double* g_row = grad_z + r * V;
-            const double c = scale / row_sums[r];
-            for (std::size_t j = 0; j < V; ++j) g_row[j] = c * e_row[j];  // p / B
-            g_row[targets[r]] -= scale;                                   // - y / B
+    const double scale = grad_loss() / static_cast<double>(B);  // dL/dL / B
+    Array& grad_z = grad[0].array();                            // [B, V] or [V]
+    for (std::size_t r = 0; r < B; ++r) {
+        const double* e_row = saved.exp_shifted.data() + r * V;
+        const double inv_sum = 1.0 / saved.row_sums[r];
+        double* grad_z_row = grad_z.data() + r * V;
+        for (std::size_t j = 0; j < V; ++j) {
+            const double p = e_row[j] * inv_sum;           // softmax p[r, j]
+            const double y = j == targets[r] ? 1.0 : 0.0;  // one-hot target y[r, j]
+            grad_z_row[j] = (p - y) * scale;               // dL/dz = (p - y) / B
         }
-    };
-    if (grad[0].overwrites()) {  // the usual case: straight into the engine's buffer
-        write_grad_z(grad[0].dest().data());
-        grad[0].mark_written();
-    } else {  // z also feeds another node: build dL/dz, then let the target add it
-        Array grad_z(in[0].shape());  // [B, V] or [V]
-        write_grad_z(grad_z.data());
-        grad[0].set(grad_z);
     }
-}
-
-void SoftmaxCrossEntropy::take_buffers(SoftmaxCrossEntropy& previous) {
-    exp_shifted = std::move(previous.exp_shifted);
-    row_sums = std::move(previous.row_sums);
 }
 
 }  // namespace tapegrad

@@ -14,8 +14,8 @@
 /// The backward is the slide's dL/dz = p - y directly, no Jacobian needed. Forward keeps
 /// e^(z - m) and the row sums (one vectorized exp pass over B x V in the whole step, the
 /// costliest pass besides the GEMMs at V = 32000); backward only scales them,
-/// p = e^(z - m) / sum, writing straight into the gradient buffer. The saved [B, V] array
-/// moves from step to step (take_buffers), so replaying the tape allocates nothing at size.
+/// p = e^(z - m) / sum. What forward saves is in `saved`, which the engine carries from step
+/// to step, so replaying the tape allocates nothing at size.
 
 #include <cstddef>
 #include <vector>
@@ -33,13 +33,14 @@ struct SoftmaxCrossEntropy {
     static constexpr const char* backward_formula =
         "dL/dz = (p - y) / B   (y = one-hot of the targets)";
     std::vector<std::size_t> targets;  // one class index per row, 0-based
-    Array exp_shifted{};               // e^(z - m), m the row maximum, saved by forward [B, V]
-    std::vector<double> row_sums{};    // sum_j e^(z_j - m) per row, saved by forward     [B]
+    struct Saved {
+        Array exp_shifted;             // e^(z - m), m the row maximum    [B, V]
+        std::vector<double> row_sums;  // sum_j e^(z_j - m) per row       [B]
+    } saved{};
 
     void forward(const Inputs<1>& in, Array& loss);
     void backward(const Inputs<1>& in, const Array& loss, const Array& grad_loss,
                   GradTargets<1>& grad);
-    void take_buffers(SoftmaxCrossEntropy& previous);
 };
 
 inline Tensor softmax_cross_entropy(Tape& tape, const Tensor& z, std::vector<std::size_t> targets) {

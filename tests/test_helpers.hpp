@@ -7,10 +7,10 @@
 
 #include <boost/test/unit_test.hpp>
 #include <xtensor/xio.hpp>  // so a failing BOOST_TEST prints the arrays
-#include <xtensor/xrandom.hpp>
 
 #include "engine/core/array.hpp"
 #include "engine/core/tape.hpp"
+#include "engine/inspect/testing.hpp"
 
 namespace tapegrad::test {
 
@@ -25,12 +25,12 @@ constexpr double exact_tol = 1e-12;
 /// for smooth functions of O(1) values and a wrong backward is far off.
 constexpr double fd_tol = 1e-7;
 
-/// A random array with entries uniform in [lo, hi), reproducible by seed.
-inline Array random_array(const Shape& shape, unsigned seed, double lo = -1.0, double hi = 1.0) {
-    xt::random::seed(seed);
-    Array a = xt::random::rand<double>(shape, lo, hi);  // [shape]
-    return a;
-}
+// random_array, WeightedSum and values_of are the installed testing API
+// (engine/inspect/testing.hpp); max_abs_diff is engine/core/array.hpp's.
+using tapegrad::max_abs_diff;
+using tapegrad::random_array;
+using tapegrad::values_of;
+using tapegrad::WeightedSum;
 
 /// dL/dx by central differences, element by element: (L(x + h e_i) - L(x - h e_i)) / 2h.
 /// `loss` maps a value of x's shape to the scalar loss. Deliberately separate from the
@@ -50,27 +50,6 @@ inline Array finite_difference(const std::function<double(const Array&)>& loss, 
     }
     return grad;
 }
-
-/// A test-only op: L = sum_i w_i a_i with fixed random weights w, so dL/da = w.
-/// Turns any op's output into a scalar loss whose gradient is known exactly and whose
-/// weights are not symmetric (a plain sum would let errors cancel, e.g. softmax's rows
-/// always sum to 1, so d(sum p)/dz = 0 whatever backward computes).
-struct WeightedSum {
-    static constexpr const char* name = "WeightedSum";
-    Array w;  // [shape of a]
-
-    void forward(const Inputs<1>& in, Array& loss) {
-        BOOST_REQUIRE(shapes_equal(in[0].shape(), w.shape()));
-        double sum = 0.0;
-        for (std::size_t i = 0; i < w.size(); ++i) sum += w.data()[i] * in[0].data()[i];
-        loss.resize(Shape{});
-        loss() = sum;
-    }
-    void backward(const Inputs<1>&, const Array&, const Array& grad_loss, GradTargets<1>& grad) {
-        const Array g = grad_loss() * w;  // [shape of a]
-        grad[0].set(g);
-    }
-};
 
 /// A test-only op with two inputs: L = sum w1 a + sum w2 b (dL/da = w1, dL/db = w2).
 /// Applied to the same tensor twice it checks that both contributions add up.
@@ -93,18 +72,6 @@ struct WeightedPair {
         grad[1].set(g2);
     }
 };
-
-/// The largest |a - b| over all elements (arrays of the same shape).
-inline double max_abs_diff(const Array& a, const Array& b) {
-    BOOST_REQUIRE_MESSAGE(shapes_equal(a.shape(), b.shape()),
-                          "shapes differ: " << shape_string(a) << " vs " << shape_string(b));
-    double worst = 0.0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const double diff = std::abs(a.data()[i] - b.data()[i]);
-        if (!(diff <= worst)) worst = diff;  // written so that a NaN wins, not hides
-    }
-    return worst;
-}
 
 /// Checks that `fn` throws std::invalid_argument whose message contains every fragment.
 template <class F>

@@ -1,8 +1,24 @@
 #include "engine/inspect/op_formula.hpp"
 
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
 #include <string>
 
 #include "engine/core/node.hpp"
+#include "ops/add.hpp"
+#include "ops/cross_entropy.hpp"
+#include "ops/embedding.hpp"
+#include "ops/linear.hpp"
+#include "ops/mul.hpp"
+#include "ops/relu.hpp"
+#include "ops/sigmoid.hpp"
+#include "ops/soft_target_cross_entropy.hpp"
+#include "ops/softmax.hpp"
+#include "ops/softmax_cross_entropy.hpp"
+#include "ops/tanh.hpp"
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_op_formula)
@@ -22,18 +38,99 @@ struct OnlyBackward {
     static constexpr const char* name = "OnlyBackward";
     static constexpr const char* backward_formula = "dL/dx = 0";
 };
-}  // namespace
 
-BOOST_AUTO_TEST_CASE(an_op_that_states_formulas_gives_them) {
-    BOOST_TEST(std::string(forward_formula_of<WithFormulas>()) == "y = f(x)");
-    BOOST_TEST(std::string(backward_formula_of<WithFormulas>()) == "dL/dx = f'(x) dL/dy");
+struct Formulas {
+    std::string forward, backward;
+};
+
+// Every op in ops/, with the formulas of its fullest application (Linear with a bias).
+template <class Op>
+void add(std::map<std::string, Formulas>& ops, std::size_t inputs) {
+    ops[Op::name] = {forward_formula_of<Op>(inputs), backward_formula_of<Op>(inputs)};
+}
+std::map<std::string, Formulas> shipped_ops() {
+    std::map<std::string, Formulas> ops;
+    add<Linear>(ops, 3);
+    add<Softmax>(ops, 1);
+    add<CrossEntropy>(ops, 1);
+    add<SoftmaxCrossEntropy>(ops, 1);
+    add<SoftTargetCrossEntropy>(ops, 1);
+    add<Tanh>(ops, 1);
+    add<ReLU>(ops, 1);
+    add<Sigmoid>(ops, 1);
+    add<Embedding>(ops, 1);
+    add<Add>(ops, 2);
+    add<Mul>(ops, 2);
+    return ops;
 }
 
-BOOST_AUTO_TEST_CASE(an_op_without_formulas_gives_null) {
-    BOOST_TEST(forward_formula_of<WithoutFormulas>() == nullptr);
-    BOOST_TEST(backward_formula_of<WithoutFormulas>() == nullptr);
-    BOOST_TEST(forward_formula_of<OnlyBackward>() == nullptr);
-    BOOST_TEST(std::string(backward_formula_of<OnlyBackward>()) == "dL/dx = 0");
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    BOOST_REQUIRE_MESSAGE(in, "cannot read " << path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(formulas_are_found_when_stated) {
+    BOOST_TEST(std::string(forward_formula_of<WithFormulas>(1)) == "y = f(x)");
+    BOOST_TEST(std::string(backward_formula_of<WithFormulas>(1)) == "dL/dx = f'(x) dL/dy");
+}
+
+BOOST_AUTO_TEST_CASE(missing_formulas_are_null) {
+    BOOST_TEST(forward_formula_of<WithoutFormulas>(1) == nullptr);
+    BOOST_TEST(backward_formula_of<WithoutFormulas>(1) == nullptr);
+    BOOST_TEST(forward_formula_of<OnlyBackward>(1) == nullptr);
+    BOOST_TEST(std::string(backward_formula_of<OnlyBackward>(1)) == "dL/dx = 0");
+}
+
+BOOST_AUTO_TEST_CASE(a_formula_may_depend_on_the_number_of_inputs) {
+    BOOST_TEST(std::string(forward_formula_of<Linear>(2)) == "z = x W^T");
+    BOOST_TEST(std::string(forward_formula_of<Linear>(3)) == "z = x W^T + b");
+    BOOST_TEST(std::string(backward_formula_of<Linear>(2)).find("dL/db") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_node_reports_its_ops_formulas) {
+    const OpNode<Tanh, 1> tanh_node;
+    BOOST_TEST(std::string(tanh_node.forward_formula()) == "y = tanh(x)");
+    const OpNode<Linear, 2> no_bias;
+    BOOST_TEST(std::string(no_bias.forward_formula()) == "z = x W^T");
+}
+
+// The table in ops/README.md is a copy of the ops' own formula strings: every row must equal
+// them, and every op in ops/ (every `name = "..."` in a header) must have a row.
+BOOST_AUTO_TEST_CASE(the_guides_table_matches_every_ops_formulas) {
+    const std::filesystem::path source = TAPEGRAD_SOURCE_DIR;
+    const std::map<std::string, Formulas> ops = shipped_ops();
+    const std::regex name_line(R"re(static constexpr const char\* name = "(\w+)")re");
+    std::size_t headers = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(source / "ops")) {
+        if (entry.path().extension() != ".hpp") continue;
+        const std::string text = read_file(entry.path());
+        for (std::sregex_iterator m(text.begin(), text.end(), name_line), end; m != end; ++m) {
+            ++headers;
+            BOOST_TEST(ops.count((*m)[1].str()) == 1u,
+                       (*m)[1].str() << " (" << entry.path().filename().string()
+                                     << ") is missing from this test's list of ops");
+        }
+    }
+    BOOST_TEST(headers == ops.size());
+
+    const std::string guide = read_file(source / "ops" / "README.md");
+    const std::regex row(R"re(\| `(\w+)[^`]*` \| `([^`]*)` \| `([^`]*)` \|)re");
+    std::map<std::string, Formulas> table;
+    for (std::sregex_iterator m(guide.begin(), guide.end(), row), end; m != end; ++m)
+        table[(*m)[1].str()] = {(*m)[2].str(), (*m)[3].str()};
+    for (const auto& [name, formulas] : ops) {
+        BOOST_TEST_CONTEXT(name) {
+            BOOST_TEST_REQUIRE(table.count(name) == 1u,
+                               "no row for " << name << " in ops/README.md");
+            BOOST_TEST(table.at(name).forward == formulas.forward);
+            BOOST_TEST(table.at(name).backward == formulas.backward);
+        }
+    }
+    BOOST_TEST(table.size() == ops.size());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,7 +3,9 @@
 #include <boost/test/data/test_case.hpp>
 #include <xtensor/xmath.hpp>
 
+#include <xtensor/xview.hpp>
 #include "engine/inspect/gradcheck.hpp"
+
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_softmax)
@@ -67,11 +69,24 @@ BOOST_DATA_TEST_CASE(backward_matches_jacobian_and_finite_differences, bdata::ma
 BOOST_AUTO_TEST_CASE(bad_input_throws_naming_the_op_and_the_shape) {
     check_invalid_argument([] { tapegrad::softmax(Array(xt::zeros<double>({0}))); },
                            {"Softmax", "[0]"});
-    check_invalid_argument(
-        [] {
-            tapegrad::softmax(Array(xt::zeros<double>({2, 2, 2})));
-        },
-        {"Softmax", "[2, 2, 2]"});
+    check_invalid_argument([] { tapegrad::softmax(Array(2.0)); }, {"Softmax", "[]"});
+}
+
+// "Over the last axis" for any rank: a [B, T, V] input is B * T rows of V, each like a [V].
+BOOST_AUTO_TEST_CASE(a_rank_3_input_is_softmaxed_row_by_row_over_the_last_axis) {
+    const Array z = random_array({2, 3, 4}, 7, -2.0, 2.0);  // [B, T, V]
+    const Array p = tapegrad::softmax(z);                   // [B, T, V]
+    BOOST_REQUIRE(shapes_equal(p.shape(), z.shape()));
+    for (std::size_t b = 0; b < 2; ++b) {
+        for (std::size_t t = 0; t < 3; ++t) {
+            const Array row = xt::view(z, b, t, xt::all());  // [V]
+            const Array expected = tapegrad::softmax(row);   // [V]
+            const Array got = xt::view(p, b, t, xt::all());  // [V]
+            BOOST_TEST(max_abs_diff(got, expected) == 0.0, "row " << b << ", " << t);
+        }
+    }
+    const GradcheckReport r = gradcheck_op(Softmax{}, z);
+    BOOST_TEST(r.passed(), r.summary());
 }
 
 // gradcheck: the output is weighted, not summed: the rows of p sum to 1, so under a plain sum

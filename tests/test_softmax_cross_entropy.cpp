@@ -126,7 +126,7 @@ BOOST_DATA_TEST_CASE(gradcheck_passes, bdata::make({1u, 2u, 3u}), seed) {
 
 BOOST_AUTO_TEST_CASE(a_replayed_step_reuses_the_saved_exponentials_and_stays_exact) {
     // Forward saves e^(z - m) for backward; after rewind() the next recording takes over that
-    // buffer (take_buffers) and must still give the closed form for the new logits (a stale
+    // buffer (its `saved` state) and must still give the closed form for the new logits (a stale
     // buffer would give the previous step's gradient).
     const std::size_t B = 2, V = 5;
     const std::vector<std::size_t> targets{4, 0};
@@ -144,16 +144,18 @@ BOOST_AUTO_TEST_CASE(a_replayed_step_reuses_the_saved_exponentials_and_stays_exa
     }
 }
 
-BOOST_AUTO_TEST_CASE(take_buffers_moves_the_saved_arrays_without_copying) {
-    SoftmaxCrossEntropy previous{{0}};
-    previous.exp_shifted = Array{{1.0, 2.0, 3.0}};  // [1, 3]
-    previous.row_sums = {6.0};
-    const double* memory = previous.exp_shifted.data();
-    SoftmaxCrossEntropy next{{2}};
-    next.take_buffers(previous);
-    BOOST_TEST(next.exp_shifted.data() == memory);
-    BOOST_TEST(next.row_sums.size() == 1u);
-    BOOST_TEST(next.targets == std::vector<std::size_t>{2}, tt::per_element());
+BOOST_AUTO_TEST_CASE(a_replayed_step_keeps_the_saved_exponentials_memory) {
+    // The saved [B, V] array is the op's `saved` state: replaying the tape moves it from the
+    // previous step's op into the new one, so no step after the first allocates it.
+    Tape tape;
+    Tensor z = Tensor::parameter(random_array({2, 5}, 3, -2.0, 2.0), "z");
+    tape.backward(softmax_cross_entropy(tape, z, {4, 0}));
+    const auto& node = dynamic_cast<const OpNode<SoftmaxCrossEntropy, 1>&>(tape.node(0));
+    const double* memory = node.op.saved.exp_shifted.data();
+    tape.rewind();
+    tape.backward(softmax_cross_entropy(tape, z, {1, 2}));
+    BOOST_TEST(node.op.saved.exp_shifted.data() == memory);
+    BOOST_TEST(node.op.targets == (std::vector<std::size_t>{1, 2}), tt::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

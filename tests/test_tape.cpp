@@ -316,88 +316,68 @@ BOOST_AUTO_TEST_CASE(ten_thousand_steps_keep_memory_flat_with_clear) {
     check_memory_stays_flat(false);
 }
 
-// ---- backward_with_updates: which updates the tape applies inside the pass ----
-
-// W - (p - y)^T x by xtensor versus inside the dW GEMM, with p from Softmax versus from
-// SoftmaxCrossEntropy's e^(z - lse): a few roundings (eps = 2.2e-16) on terms of order 1.
-// Absolute, because an updated entry may nearly cancel (W - step close to 0).
-constexpr double in_place_update_tol = 1e-15;
-
-BOOST_AUTO_TEST_CASE(backward_with_updates_applies_only_the_safe_updates) {
-    Tensor x = Tensor::parameter(Array{{1.0, 2.0}}, "x");                // [1, 2]
-    Tensor W = Tensor::parameter(Array{{0.5, -1.0}, {2.0, 0.25}}, "W");  // [2, 2]
-    Tensor b = Tensor::parameter(Array{0.1, -0.2}, "b");                 // [2]
-    Tensor unused = Tensor::parameter(Array{3.0}, "unused");             // [1]
-    Tape tape;
-    Tensor z = linear(tape, x, W, b);
-    Tensor loss = softmax_cross_entropy(tape, z, {1});
-    const Array W_before = W.value();  // [2, 2]
-    const Array b_before = b.value();  // [2]
-    std::vector<Tape::InPlaceUpdate> updates{
-        {x, -1.0}, {W, -1.0}, {b, -1.0}, {z, -1.0}, {unused, -1.0}};
-    tape.backward_with_updates(loss, updates);
-    std::vector<bool> handled;
-    for (const Tape::InPlaceUpdate& u : updates) handled.push_back(u.handled);
-    // x: Linear reads x after writing dL/dx (for dL/dW), so not safe; z: not a leaf (its
-    // gradient feeds the Linear node); unused: no node reads it, nothing to do.
-    BOOST_TEST(handled == (std::vector<bool>{false, true, true, false, true}), tt::per_element());
-    BOOST_TEST(x.has_grad());
-    BOOST_TEST(z.has_grad());
-    BOOST_TEST(!W.has_grad());
-    BOOST_TEST(!b.has_grad());
-    BOOST_TEST(unused.value()(0) == 3.0);
-    // The slide's dL/dz = p - y, applied as W <- W - (p - y)^T x and b <- b - (p - y).
-    const Array g = tapegrad::softmax(z.value()) - Array{{0.0, 1.0}};  // [1, 2]
-    const Array W_expected = W_before - xt::transpose(g) * x.value();  // [2, 2]
-    const Array b_expected = b_before - xt::view(g, 0);                // [2]
-    BOOST_TEST(max_abs_diff(W.value(), W_expected) < in_place_update_tol);
-    BOOST_TEST(max_abs_diff(b.value(), b_expected) < in_place_update_tol);
-}
-
-BOOST_AUTO_TEST_CASE(backward_with_updates_leaves_a_tensor_listed_twice_to_the_caller) {
-    Tensor x(Array{{1.0, 2.0}});                                         // [1, 2]
-    Tensor W = Tensor::parameter(Array{{0.5, -1.0}, {2.0, 0.25}}, "W");  // [2, 2]
-    Tape tape;
-    Tensor loss = softmax_cross_entropy(tape, linear(tape, x, W), {0});
-    const Array W_before = W.value();  // [2, 2]
-    std::vector<Tape::InPlaceUpdate> updates{{W, -1.0}, {W, -1.0}};
-    tape.backward_with_updates(loss, updates);
-    const std::vector<bool> handled{updates[0].handled, updates[1].handled};
-    BOOST_TEST(handled == (std::vector<bool>{false, false}), tt::per_element());
-    BOOST_TEST(W.has_grad());  // the normal path: the caller applies it (twice)
-    BOOST_TEST(W.value() == W_before, tt::per_element());
-}
-
-// An op that counts how often the tape hands it the previous recording's op.
-struct KeepsBuffers {
-    static constexpr const char* name = "KeepsBuffers";
-    int* handed_over;
-    Array saved{};  // [shape of a]
+// An op written exactly to the guide (ops/README.md): what forward saves for backward goes
+// into a member named `saved`, and nothing else is needed for the memory to be reused.
+struct SavesASquare {
+    static constexpr const char* name = "SavesASquare";
+    struct Saved {
+        Array two_a;  // 2a, for dL/da = dL/dy 2a   [shape of a]
+    } saved;
     void forward(const Inputs<1>& in, Array& y) {
-        saved.resize(in[0].shape());
-        y = in[0];
+        const Array& a = in[0];
+        saved.two_a.resize(a.shape());
+        xt::noalias(saved.two_a) = 2.0 * a;
+        y.resize(a.shape());
+        xt::noalias(y) = a * a;
     }
     void backward(const Inputs<1>&, const Array&, const Array& grad_y, GradTargets<1>& grad) {
-        grad[0].set(grad_y);
-    }
-    void take_buffers(KeepsBuffers& previous) {
-        ++*handed_over;
-        saved = std::move(previous.saved);
+        grad[0].set(grad_y * saved.two_a);
     }
 };
 
-BOOST_AUTO_TEST_CASE(a_replayed_node_hands_its_previous_op_to_take_buffers) {
-    int handed_over = 0;
+BOOST_AUTO_TEST_CASE(a_replayed_node_keeps_the_memory_of_the_saved_state) {
     Tensor a = Tensor::parameter(Array{1.0, 2.0}, "a");
     Tape tape;
-    tape.apply(KeepsBuffers{&handed_over}, a);  // a fresh node: its default op is handed over
-    BOOST_TEST(handed_over == 1);
-    const auto& node = dynamic_cast<const OpNode<KeepsBuffers, 1>&>(tape.node(0));
-    const double* memory = node.op.saved.data();
-    tape.rewind();
-    tape.apply(KeepsBuffers{&handed_over}, a);  // replayed: the previous op's buffer moves on
-    BOOST_TEST(handed_over == 2);
-    BOOST_TEST(node.op.saved.data() == memory);
+    tape.apply(SavesASquare{}, a);
+    const auto& node = dynamic_cast<const OpNode<SavesASquare, 1>&>(tape.node(0));
+    const double* memory = node.op.saved.two_a.data();
+    for (int step = 0; step < 3; ++step) {
+        tape.rewind();
+        a.value() = Array{3.0 + step, -1.0};  // new values, same shape
+        a.zero_grad();
+        Tensor y = tape.apply(SavesASquare{}, a);  // a fresh op, as a training loop writes it
+        tape.backward(tape.apply(WeightedSum{Array{1.0, 1.0}}, y));
+        BOOST_TEST(node.op.saved.two_a.data() == memory, "step " << step);
+        const Array expected{2.0 * (3.0 + step), -2.0};  // dL/da = 2a, from this step's a
+        BOOST_TEST(a.grad() == expected, tt::per_element());
+    }
+}
+
+// backward_updating, the primitive of the fused optimizer step: the listed gradient goes into
+// the value, nothing is stored, and the marks do not outlive the pass.
+BOOST_AUTO_TEST_CASE(backward_updating_applies_the_gradient_to_the_value) {
+    Tensor x(Array{{1.0, 2.0}}, false, "x");                             // [1, 2]
+    Tensor W = Tensor::parameter(Array{{0.5, -1.0}, {2.0, 0.25}}, "W");  // [2, 2]
+    Tape tape;
+    Tensor loss = softmax_cross_entropy(tape, linear(tape, x, W), {1});
+    const Array W_before = W.value();                          // [2, 2]
+    const Array z{{-1.5, 2.5}};                                // x W^T  [1, 2]
+    const Array g = tapegrad::softmax(z) - Array{{0.0, 1.0}};  // p - y  [1, 2]
+    tape.backward_updating(loss, {{0, 1, -0.5}});  // node 0 (Linear), input 1 (W), alpha -0.5
+    BOOST_TEST(!W.has_grad());
+    const Array W_expected = W_before - 0.5 * xt::transpose(g) * x.value();  // [2, 2]
+    BOOST_TEST(max_abs_diff(W.value(), W_expected) < exact_tol);
+    tape.backward(loss);  // a plain pass afterwards stores the gradient again
+    BOOST_TEST(W.has_grad());
+    BOOST_TEST(max_abs_diff(W.value(), W_expected) == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(backward_updating_refuses_a_slot_that_does_not_exist) {
+    Tensor W = Tensor::parameter(Array{{0.5, -1.0}}, "W");  // [1, 2]
+    Tape tape;
+    Tensor loss = softmax_cross_entropy(tape, linear(tape, Tensor(Array{1.0, 2.0}), W), {0});
+    BOOST_CHECK_THROW(tape.backward_updating(loss, {{0, 2, -1.0}}), std::invalid_argument);
+    BOOST_CHECK_THROW(tape.backward_updating(loss, {{5, 0, -1.0}}), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

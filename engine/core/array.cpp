@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 namespace tapegrad {
 
@@ -17,6 +18,20 @@ std::size_t first_non_finite(const Array& a) {
     for (std::size_t i = 0; i < a.size(); ++i)
         if (!std::isfinite(a.data()[i])) return i;
     return a.size();
+}
+
+double max_abs_diff(const Array& a, const Array& b) {
+    if (!shapes_equal(a.shape(), b.shape())) {
+        throw std::invalid_argument("max_abs_diff: shapes differ: " + shape_string(a) + " vs " +
+                                    shape_string(b));
+    }
+    double worst = 0.0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const double diff = std::abs(a.data()[i] - b.data()[i]);
+        if (std::isnan(diff)) return diff;
+        if (diff > worst) worst = diff;
+    }
+    return worst;
 }
 
 }  // namespace tapegrad

@@ -22,6 +22,11 @@ inline std::string shape_string(const Array& a) {
 /// Flat index of the first NaN or infinity in `a`, or a.size() when every element is finite.
 std::size_t first_non_finite(const Array& a);
 
+/// The largest |a - b| over all elements; NaN when any difference is NaN (a NaN never hides
+/// behind a smaller finite difference). Throws std::invalid_argument naming both shapes when
+/// they differ. The one comparison the tests, the checks and the programs use.
+double max_abs_diff(const Array& a, const Array& b);
+
 /// True when two shapes hold the same extents (they may be of different container types).
 template <class S1, class S2>
 bool shapes_equal(const S1& a, const S2& b) {

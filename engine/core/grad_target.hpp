@@ -1,14 +1,25 @@
 #pragma once
 /// GradTarget: where an op's backward writes dL/d(input) for one input.
 ///
-/// The engine, not the op, decides where a gradient goes and how it combines with what is
-/// already there:
+/// An op writes the gradient of input i in one of three ways, and never needs to know what the
+/// engine does with it:
+///     grad[i].set(g)                     g an array or xtensor expression of the input's shape
+///     grad[i].set_product(A, tA, B, tB)  g = op(A) op(B), one BLAS call (engine/kernels/gemm.hpp)
+///     grad[i].set_batched_product(...)   g[..] = op(A[..]) op(B[..]), one BLAS call per index
+///     Array& g = grad[i].array();        an array of the input's shape to fill element by
+///                                        element (its old contents are arbitrary: write all)
+/// When the input does not require a gradient, wanted() is false; skip the work (set does
+/// nothing then).
+///
+/// Underneath, the engine combines what the op writes with what the tensor already holds:
 ///     dest <- alpha * g + beta * dest
-/// beta = 0 for the first contribution to a tensor in a pass, beta = 1 when a tensor is reached
-/// a second time (used twice, or a second backward), alpha = 1 for plain backpropagation.
-/// An op writes with set(g) for an elementwise formula, or hands dest(), alpha() and beta()
-/// to a BLAS call that computes alpha * A B + beta * C in one go (see ops/linear.hpp).
-/// When the input does not require a gradient, wanted() is false and the op may skip the work.
+/// beta = 0 for the first contribution to a tensor in a pass and 1 when a tensor is reached
+/// again (used twice, or a second backward); alpha = 1 for plain backpropagation, and -lr with
+/// dest = the parameter's value for a fused optimizer step (engine/optim/fused_sgd.hpp).
+/// set and the products fold alpha and beta into the one pass or BLAS call that computes g;
+/// array() is dest itself when the target is plain dest <- g, and otherwise a buffer the node
+/// keeps from step to step, which the engine adds into dest after backward returns. Either
+/// way nothing of the input's size is allocated once the tape is replayed.
 
 #include <stdexcept>
 #include <string>
@@ -16,27 +27,36 @@
 #include <xtensor/xnoalias.hpp>
 
 #include "engine/core/array.hpp"
+#include "engine/kernels/gemm.hpp"
 
 namespace tapegrad {
 
 class GradTarget {
 public:
     GradTarget() = default;  // not wanted
-    GradTarget(const char* op_name, std::size_t input_index, Array* dest, double alpha, double beta)
-        : op_name_(op_name), input_index_(input_index), dest_(dest), alpha_(alpha), beta_(beta) {}
+    /// Built by the engine (engine/core/node.hpp): `dest` is the gradient (or, for a fused
+    /// step, the value) to write, `scratch` a buffer owned by the node for array().
+    GradTarget(const char* op_name, std::size_t input_index, Array* dest, double alpha, double beta,
+               Array* scratch)
+        : op_name_(op_name),
+          input_index_(input_index),
+          dest_(dest),
+          scratch_(scratch),
+          alpha_(alpha),
+          beta_(beta) {}
 
     bool wanted() const { return dest_ != nullptr; }
     /// The shape the gradient must have: the input's shape.
     const Shape& shape() const { return dest_->shape(); }
 
-    /// Writes g (an array or an xtensor expression of the input's shape) into the target.
-    /// Throws std::logic_error naming the op when g has another shape.
+    /// Writes g (an array or an xtensor expression of the input's shape). Throws
+    /// std::logic_error naming the op when g has another shape.
     template <class E>
     void set(const xt::xexpression<E>& g) {
         if (!wanted()) return;
         const auto& expr = g.derived_cast();
         check_shape(expr.shape());
-        if (alpha_ == 1.0 && beta_ == 0.0) {
+        if (plain()) {
             xt::noalias(*dest_) = expr;
         } else if (alpha_ == 1.0 && beta_ == 1.0) {
             xt::noalias(*dest_) += expr;
@@ -46,16 +66,51 @@ public:
         written_ = true;
     }
 
-    /// For a BLAS call that writes alpha * product + beta * dest itself. Call mark_written()
-    /// after writing.
-    Array& dest() { return *dest_; }
-    double alpha() const { return alpha_; }
-    double beta() const { return beta_; }
-    void mark_written() { written_ = true; }
-    /// True when the target is plain dest <- g (alpha = 1, beta = 0): an op may then write g
-    /// element by element straight into dest() (and call mark_written()) instead of building
-    /// g in a temporary of the input's size for set().
-    bool overwrites() const { return alpha_ == 1.0 && beta_ == 0.0; }
+    /// g = op(A) op(B) with the input seen as rows_of(input) (its leading dimensions as rows).
+    void set_product(MatrixRef A, bool transpose_A, MatrixRef B, bool transpose_B) {
+        if (!wanted()) return;
+        try {
+            gemm(A, transpose_A, B, transpose_B, rows_of(*dest_), alpha_, beta_);
+        } catch (const std::logic_error& e) {
+            throw_named(e);
+        }
+        written_ = true;
+    }
+
+    /// g[i] = op(A[i]) op(B[i]) for every leading index i (see batched_gemm).
+    void set_batched_product(const Array& A, bool transpose_A, const Array& B, bool transpose_B) {
+        if (!wanted()) return;
+        try {
+            batched_gemm(A, transpose_A, B, transpose_B, *dest_, alpha_, beta_);
+        } catch (const std::logic_error& e) {
+            throw_named(e);
+        }
+        written_ = true;
+    }
+
+    /// An array of the input's shape for the op to fill completely with g.
+    Array& array() {
+        if (!wanted())
+            throw std::logic_error(std::string(op_name_) + "::backward: array() on input " +
+                                   std::to_string(input_index_) + ", which wants no gradient");
+        written_ = true;
+        if (plain()) return *dest_;
+        uses_scratch_ = true;
+        scratch_->resize(dest_->shape());  // keeps its memory when the shape is unchanged
+        return *scratch_;
+    }
+
+    /// The engine's part, after backward: adds what array() received into dest.
+    void finish() {
+        if (!uses_scratch_) return;
+        check_shape(scratch_->shape());  // an op must not resize the array
+        if (alpha_ == 1.0 && beta_ == 1.0) {
+            xt::noalias(*dest_) += *scratch_;
+        } else {
+            xt::noalias(*dest_) = alpha_ * (*scratch_) + beta_ * (*dest_);
+        }
+    }
+
     bool written() const { return written_; }
 
     /// Throws std::logic_error when `shape` differs from the input's shape.
@@ -70,12 +125,21 @@ public:
     }
 
 private:
+    bool plain() const { return alpha_ == 1.0 && beta_ == 0.0; }
+    [[noreturn]] void throw_named(const std::logic_error& e) const {
+        throw std::logic_error(std::string(op_name_) + "::backward: gradient for input " +
+                               std::to_string(input_index_) + " of shape " +
+                               shape_string(dest_->shape()) + ": " + e.what());
+    }
+
     const char* op_name_ = "";
     std::size_t input_index_ = 0;
     Array* dest_ = nullptr;
+    Array* scratch_ = nullptr;
     double alpha_ = 1.0;
     double beta_ = 0.0;
     bool written_ = false;
+    bool uses_scratch_ = false;
 };
 
 template <std::size_t N>

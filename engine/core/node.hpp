@@ -2,7 +2,7 @@
 /// Node: one recorded op application on a Tape, the single virtual base of the engine.
 /// OpNode<Op, N> adapts any op struct with N inputs to it.
 ///
-/// The op contract (see the README, "Adding a layer"): an op is a plain struct with
+/// The op contract (ops/README.md, "The op contract"): an op is a plain struct with
 ///     static constexpr const char* name;
 ///     void forward(const Inputs<N>& in, Array& out);
 ///         computes the output from the input values; `out` may hold the previous step's
@@ -10,20 +10,16 @@
 ///     void backward(const Inputs<N>& in, const Array& out, const Array& grad_out,
 ///                   GradTargets<N>& grad);
 ///         given dL/d(out), writes dL/d(in[i]) into grad[i] for every grad[i].wanted()
-/// Members of the op are its configuration (e.g. target classes) and whatever small state
-/// forward saves for backward. The engine owns inputs, output and gradients, checks each
-/// gradient's shape and accumulates.
+/// Members of the op are its configuration (e.g. target classes). What forward saves for
+/// backward goes into one member named `saved`: when the tape replays a node after rewind(),
+/// it moves the previous step's `saved` into the new op before forward, so saved arrays keep
+/// their memory from step to step like `out` does. The engine owns inputs, output and
+/// gradients, checks each gradient's shape and accumulates.
 ///
-/// Optional, for a fused optimizer step (see Tape::backward_with_updates):
+/// Optional, only for the fused optimizer step (engine/optim/fused_sgd.hpp):
 ///     static constexpr bool in_place_update_safe(std::size_t i);
 ///         true when backward reads input i for the last time before it writes grad[i], so
-///         the engine may point grad[i] at input i's own value (value <- value + alpha * g).
-///         Ops without it never get such a target.
-///     void take_buffers(Op& previous);
-///         called by the tape when it replays a node after rewind(), before forward, with the
-///         op of the previous recording at this position: the op may move that one's saved
-///         arrays into itself (they keep their memory when the shape is unchanged), so that
-///         state kept for backward costs no allocation at size after the first step.
+///         the gradient may be applied to input i's value directly.
 
 #include <array>
 #include <cstddef>
@@ -61,10 +57,10 @@ protected:
     friend class Tape;
     std::vector<Tensor> inputs_;
     Tensor output_;
-    // Set by the Tape for one backward pass only (empty otherwise): when in_place_alpha_[i]
-    // holds a value, input i's gradient g is not stored but applied to the input itself,
-    // value <- value + alpha * g (an optimizer step fused into backward).
-    std::vector<std::optional<double>> in_place_alpha_;
+    // Set by Tape::backward_updating for one pass only (empty otherwise): when
+    // value_update_alpha_[i] holds a value, input i's gradient g is not stored but applied to
+    // the input's value, value <- value + alpha * g (a fused optimizer step).
+    std::vector<std::optional<double>> value_update_alpha_;
 };
 
 namespace detail {
@@ -74,11 +70,9 @@ template <class Op>
 struct declares_in_place_update<Op, std::void_t<decltype(Op::in_place_update_safe(std::size_t{}))>>
     : std::true_type {};
 template <class Op, class = void>
-struct takes_buffers : std::false_type {};
+struct has_saved_state : std::false_type {};
 template <class Op>
-struct takes_buffers<Op,
-                     std::void_t<decltype(std::declval<Op&>().take_buffers(std::declval<Op&>()))>>
-    : std::true_type {};
+struct has_saved_state<Op, std::void_t<decltype(std::declval<Op&>().saved)>> : std::true_type {};
 }  // namespace detail
 
 template <class Op, std::size_t N>
@@ -87,8 +81,15 @@ public:
     Op op;
 
     const char* op_name() const override { return Op::name; }
-    const char* forward_formula() const override { return forward_formula_of<Op>(); }
-    const char* backward_formula() const override { return backward_formula_of<Op>(); }
+    const char* forward_formula() const override { return forward_formula_of<Op>(N); }
+    const char* backward_formula() const override { return backward_formula_of<Op>(N); }
+
+    /// Replaces the recorded op by `next` (the same op type applied again at this position
+    /// after rewind()), handing it this step's saved state so its buffers are reused.
+    void replace_op(Op&& next) {
+        if constexpr (detail::has_saved_state<Op>::value) next.saved = std::move(op.saved);
+        op = std::move(next);
+    }
 
     void forward() override {
         TensorData& out = output_.data();
@@ -101,8 +102,9 @@ public:
         for (std::size_t i = 0; i < N; ++i) {
             TensorData& in = inputs_[i].data();
             if (!in.requires_grad) continue;
-            if (updates_in_place(i)) {  // the fused step: the gradient goes into the value
-                grad[i] = GradTarget(Op::name, i, &in.value, *in_place_alpha_[i], 1.0);
+            if (updates_value(i)) {  // a fused step: the gradient goes into the value
+                grad[i] =
+                    GradTarget(Op::name, i, &in.value, *value_update_alpha_[i], 1.0, &scratch_[i]);
                 continue;
             }
             if (in.grad_is_zero) {
@@ -115,7 +117,7 @@ public:
                 }
             }
             const double beta = in.grad_is_zero ? 0.0 : 1.0;
-            grad[i] = GradTarget(Op::name, i, &in.grad, 1.0, beta);
+            grad[i] = GradTarget(Op::name, i, &in.grad, 1.0, beta, &scratch_[i]);
         }
         op.backward(input_values(), out.value, out.grad, grad);
         for (std::size_t i = 0; i < N; ++i) {
@@ -126,7 +128,8 @@ public:
                                        "::backward did not write the gradient for input " +
                                        std::to_string(i) + " of shape " + shape_string(in.value));
             }
-            if (updates_in_place(i)) continue;     // no gradient stored: it is in the value
+            grad[i].finish();
+            if (updates_value(i)) continue;        // no gradient stored: it is in the value
             grad[i].check_shape(in.grad.shape());  // an op must not resize the target
             in.grad_is_zero = false;
         }
@@ -146,14 +149,18 @@ private:
         for (std::size_t i = 0; i < N; ++i) values[i] = &inputs_[i].data().value;
         return Inputs<N>(values);
     }
-    bool updates_in_place(std::size_t i) const {
-        return i < in_place_alpha_.size() && in_place_alpha_[i].has_value();
+    bool updates_value(std::size_t i) const {
+        return i < value_update_alpha_.size() && value_update_alpha_[i].has_value();
     }
     bool used_twice(std::size_t i) const {
         for (std::size_t j = 0; j < N; ++j)
             if (j != i && inputs_[j].same_as(inputs_[i])) return true;
         return false;
     }
+
+    // Per input, the buffer GradTarget::array() hands out when the gradient must be added to
+    // (not written over) what the tensor holds; kept with the node from step to step.
+    std::array<Array, N> scratch_;
 };
 
 }  // namespace tapegrad

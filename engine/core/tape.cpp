@@ -4,10 +4,6 @@
 
 namespace tapegrad {
 
-namespace {
-constexpr std::size_t npos = static_cast<std::size_t>(-1);
-}  // namespace
-
 std::size_t Tape::loss_index(const Tensor& loss) const {
     if (!loss.defined()) throw std::invalid_argument("backward: the loss is an empty Tensor");
     if (loss.value().size() != 1) {
@@ -87,7 +83,7 @@ void Tape::check_forward(const Node& node, std::size_t position) const {
 void Tape::check_backward(const Node& node, std::size_t position) const {
     for (std::size_t i = 0; i < node.inputs().size(); ++i) {
         const Tensor& in = node.inputs()[i];
-        // No stored gradient: none needed, or applied in place by backward_with_updates (then
+        // No stored gradient: none needed, or applied to the value by backward_updating (then
         // the next forward's check sees the updated value).
         if (!in.requires_grad() || !in.has_grad()) continue;
         const Array& grad = in.data().grad;
@@ -100,43 +96,22 @@ void Tape::check_backward(const Node& node, std::size_t position) const {
     }
 }
 
-bool Tape::may_update_in_place(const Tensor& t, std::size_t loss_index, std::size_t& node_index,
-                               std::size_t& slot) const {
-    if (!t.defined() || !t.requires_grad() || t.has_grad()) return false;
-    std::size_t uses = 0;
-    for (std::size_t i = 0; i <= loss_index; ++i) {
-        const Node& node = *nodes_[i];
-        if (node.output_.same_as(t)) return false;  // not a leaf
-        for (std::size_t k = 0; k < node.inputs_.size(); ++k) {
-            if (!node.inputs_[k].same_as(t)) continue;
-            ++uses;
-            node_index = i;
-            slot = k;
+void Tape::backward_updating(const Tensor& loss, const std::vector<ValueUpdate>& updates) {
+    const std::size_t last = loss_index(loss);
+    for (const ValueUpdate& u : updates) {
+        if (u.node > last || u.slot >= nodes_[u.node]->inputs_.size()) {
+            throw std::invalid_argument("backward_updating: no input " + std::to_string(u.slot) +
+                                        " of node " + std::to_string(u.node) + " up to the loss");
         }
     }
-    if (uses == 0) return true;  // no node reads it: no gradient will reach it, nothing to do
-    return uses == 1 && nodes_[node_index]->in_place_update_safe(slot);
-}
-
-void Tape::backward_with_updates(const Tensor& loss, std::vector<InPlaceUpdate>& updates) {
-    const std::size_t last = loss_index(loss);
-    in_place_nodes_.clear();
-    for (InPlaceUpdate& u : updates) {
-        bool listed_twice = false;
-        for (const InPlaceUpdate& v : updates)
-            listed_twice = listed_twice || (&v != &u && v.tensor.same_as(u.tensor));
-        std::size_t node_index = 0;
-        std::size_t slot = npos;
-        u.handled = !listed_twice && may_update_in_place(u.tensor, last, node_index, slot);
-        if (!u.handled || slot == npos) continue;  // the normal path, or used by no node
-        Node& node = *nodes_[node_index];
-        node.in_place_alpha_.resize(node.inputs_.size());
-        node.in_place_alpha_[slot] = u.alpha;
-        in_place_nodes_.push_back(node_index);
+    for (const ValueUpdate& u : updates) {
+        Node& node = *nodes_[u.node];
+        node.value_update_alpha_.resize(node.inputs_.size());
+        node.value_update_alpha_[u.slot] = u.alpha;
     }
     // The marks hold for this pass only, also when an op throws.
-    auto unmark = [this] {
-        for (std::size_t i : in_place_nodes_) nodes_[i]->in_place_alpha_.clear();
+    auto unmark = [&] {
+        for (const ValueUpdate& u : updates) nodes_[u.node]->value_update_alpha_.clear();
     };
     try {
         backward_from(loss, last);

@@ -23,22 +23,10 @@
 ///   A second backward on the same tape is therefore allowed and adds the same gradients to
 ///   the leaves again (leaf grads double); it is what PyTorch calls retain_graph=True.
 ///
-/// backward_with_updates(loss, updates): the same pass, fused with an optimizer step.
-///   Each update names a leaf tensor t and a factor alpha. Where it is safe, t's gradient g is
-///   not stored at all: the op that computes it writes value <- value + alpha * g straight
-///   into t (SGD: alpha = -lr; Linear hands this to its dW GEMM as alpha = -lr, beta = 1, so
-///   the update costs no pass over W and no dW buffer). It is safe when all of these hold,
-///   and the update falls back to the normal path (g accumulates into t.grad()) otherwise:
-///     - t is a leaf (no recorded node produced it) with no gradient pending (!has_grad());
-///     - t is an input of exactly one node up to the loss, in one input slot, so no other
-///       node still to be processed in this pass reads t's value;
-///     - that node's op declares in_place_update_safe(slot): its backward reads the input for
-///       the last time before writing its gradient (Linear: dL/dx = dL/dz W is computed
-///       before W is overwritten);
-///     - t appears once in `updates`.
-///   Sets each update's `handled`: true when the pass took care of it (applied, or no node
-///   reads t), false when t got its gradient in grad() as usual and the caller still has to
-///   apply it. SGD::step_during_backward is the user-facing form.
+/// backward_updating(loss, updates): the same pass, where the gradient that each listed node
+///   passes to one of its inputs is applied to that input's value, value <- value + alpha * g,
+///   instead of being stored. It is the primitive of the fused optimizer step; when that is
+///   safe, and the step itself, live in engine/optim/fused_sgd.hpp.
 ///
 /// Reuse between training steps:
 ///   clear()  forgets every node and frees its buffers.
@@ -86,8 +74,7 @@ public:
         if (!recording_ || !wants_grad) return run_unrecorded<Op, N>(std::move(op), in);
 
         OpNode<Op, N>& node = node_at<Op, N>(size_);
-        if constexpr (detail::takes_buffers<Op>::value) op.take_buffers(node.op);
-        node.op = std::move(op);
+        node.replace_op(std::move(op));  // keeps the previous step's saved state's memory
         node.inputs_.assign(in.begin(), in.end());
         // Reuse the output buffer only if no one but the node holds it.
         if (!node.output_.defined() || node.output_.use_count() > 1)
@@ -103,14 +90,18 @@ public:
     /// The same pass, with `observer` told about each node it visits (for printing a trace).
     void backward(const Tensor& loss, BackwardObserver& observer);
 
-    /// A leaf to update during backward instead of storing its gradient:
+    /// Node `node` applies its gradient for input `slot` to that input's value:
     ///     value <- value + alpha * dL/d(value)
-    struct InPlaceUpdate {
-        Tensor tensor;
+    struct ValueUpdate {
+        std::size_t node;
+        std::size_t slot;
         double alpha;
-        bool handled = false;  // set by backward_with_updates
     };
-    void backward_with_updates(const Tensor& loss, std::vector<InPlaceUpdate>& updates);
+    void backward_updating(const Tensor& loss, const std::vector<ValueUpdate>& updates);
+
+    /// Position of `loss` on the tape; throws std::invalid_argument when it is not a scalar
+    /// recorded here.
+    std::size_t loss_index(const Tensor& loss) const;
 
     /// Number of recorded nodes and access to them (for printing and tests).
     std::size_t size() const { return size_; }
@@ -126,10 +117,7 @@ public:
     void set_check_finite(bool on) { check_finite_ = on; }
 
 private:
-    std::size_t loss_index(const Tensor& loss) const;
     void backward_from(const Tensor& loss, std::size_t loss_index);
-    bool may_update_in_place(const Tensor& t, std::size_t loss_index, std::size_t& node_index,
-                             std::size_t& slot) const;
 
     template <class Op, std::size_t N>
     Tensor run_unrecorded(Op op, const std::array<Tensor, N>& in) {
@@ -161,7 +149,6 @@ private:
     std::vector<std::unique_ptr<Node>> nodes_;  // [0, size_) is the current recording
     std::size_t size_ = 0;
     bool recording_ = true;
-    std::vector<std::size_t> in_place_nodes_;  // nodes marked by backward_with_updates
     bool check_finite_ = false;
     BackwardObserver* observer_ = nullptr;  // set only during backward(loss, observer)
 };

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <stdexcept>
+#include <string>
 
 #include <xtensor-blas/xblas.hpp>
 #include <xtensor/xadapt.hpp>
@@ -10,79 +11,125 @@ namespace tapegrad {
 
 namespace {
 
-// A 2-D, row-major, non-owning view of a 1-D or 2-D array's buffer: xt::blas::gemm passes
-// such an adaptor to BLAS by pointer (an xt::transpose view would be copied instead).
-auto as_matrix(const Array& a) {
-    const std::array<std::size_t, 2> shape =
-        a.dimension() == 1 ? std::array<std::size_t, 2>{1, a.shape()[0]}
-                           : std::array<std::size_t, 2>{a.shape()[0], a.shape()[1]};
-    return xt::adapt(const_cast<double*>(a.data()), a.size(), xt::no_ownership(), shape);
-}
-
-std::array<std::size_t, 2> rows_cols(const Array& a, bool transpose) {
-    const std::size_t r = a.dimension() == 1 ? 1 : a.shape()[0];
-    const std::size_t c = a.dimension() == 1 ? a.shape()[0] : a.shape()[1];
-    return transpose ? std::array<std::size_t, 2>{c, r} : std::array<std::size_t, 2>{r, c};
-}
-
 // Below this many multiply-adds the BLAS call costs more than its arithmetic (argument
 // checks, OpenBLAS's buffer lock and packing: about 0.3 us per call here), and at the slide's
 // size the whole training step is three such products. A plain loop computes the same sums.
 constexpr std::size_t small_product = 512;
 
+std::string matrix_string(std::size_t rows, std::size_t cols) {
+    return "[" + std::to_string(rows) + ", " + std::to_string(cols) + "]";
+}
+
 // C <- alpha * op(A) op(B) + beta * C by the definition; beta = 0 ignores C's old contents,
-// as BLAS does. rows/cols are of op(A) [m, k] and op(B) [k, n].
-void small_gemm(const Array& A, bool transpose_A, const Array& B, bool transpose_B, Array& C,
+// as BLAS does. m, k, n are the sizes of op(A) [m, k] and op(B) [k, n].
+void small_gemm(MatrixRef A, bool transpose_A, MatrixRef B, bool transpose_B, MutableMatrixRef C,
                 double alpha, double beta, std::size_t m, std::size_t k, std::size_t n) {
     // Element (i, l) of op(A) sits at i * a_row + l * a_col in A's row-major storage.
     const std::size_t a_row = transpose_A ? 1 : k, a_col = transpose_A ? m : 1;
     const std::size_t b_row = transpose_B ? 1 : n, b_col = transpose_B ? k : 1;
-    const double* a = A.data();
-    const double* b = B.data();
-    double* c = C.data();
     for (std::size_t i = 0; i < m; ++i) {
         for (std::size_t j = 0; j < n; ++j) {
             double sum = 0.0;
             for (std::size_t l = 0; l < k; ++l)
-                sum += a[i * a_row + l * a_col] * b[l * b_row + j * b_col];
-            double& out = c[i * n + j];
+                sum += A.data[i * a_row + l * a_col] * B.data[l * b_row + j * b_col];
+            double& out = C.data[i * n + j];
             out = beta == 0.0 ? alpha * sum : alpha * sum + beta * out;
         }
     }
 }
 
+// A non-owning xtensor view of a matrix, which xt::blas::gemm passes to BLAS by pointer (an
+// xt::transpose view would be copied instead).
+auto adapt(double* data, std::size_t rows, std::size_t cols) {
+    const std::array<std::size_t, 2> shape{rows, cols};
+    return xt::adapt(data, rows * cols, xt::no_ownership(), shape);
+}
+
 }  // namespace
+
+MatrixRef rows_of(const Array& a) {
+    if (a.dimension() == 0)
+        throw std::logic_error("gemm: a scalar is not a matrix (rows_of needs rank >= 1)");
+    const std::size_t cols = a.shape()[a.dimension() - 1];
+    return {a.data(), cols == 0 ? 0 : a.size() / cols, cols};
+}
+
+MutableMatrixRef rows_of(Array& a) {
+    const MatrixRef r = rows_of(static_cast<const Array&>(a));
+    return {a.data(), r.rows, r.cols};
+}
+
+void gemm(MatrixRef A, bool transpose_A, MatrixRef B, bool transpose_B, MutableMatrixRef C,
+          double alpha, double beta) {
+    const std::size_t m = transpose_A ? A.cols : A.rows;
+    const std::size_t k = transpose_A ? A.rows : A.cols;
+    const std::size_t k_b = transpose_B ? B.cols : B.rows;
+    const std::size_t n = transpose_B ? B.rows : B.cols;
+    if (k != k_b || C.rows != m || C.cols != n) {
+        throw std::logic_error("gemm: cannot multiply " + matrix_string(A.rows, A.cols) +
+                               (transpose_A ? "^T" : "") + " by " + matrix_string(B.rows, B.cols) +
+                               (transpose_B ? "^T" : "") + " into " +
+                               matrix_string(C.rows, C.cols));
+    }
+    if (m == 0 || n == 0) return;
+    if (k == 0) {  // an empty inner dimension: the product is zero
+        for (std::size_t i = 0; i < m * n; ++i) C.data[i] = beta == 0.0 ? 0.0 : beta * C.data[i];
+        return;
+    }
+    if (m * k * n <= small_product) {
+        small_gemm(A, transpose_A, B, transpose_B, C, alpha, beta, m, k, n);
+        return;
+    }
+    auto A2 = adapt(const_cast<double*>(A.data), A.rows, A.cols);
+    auto B2 = adapt(const_cast<double*>(B.data), B.rows, B.cols);
+    auto C2 = adapt(C.data, C.rows, C.cols);
+    xt::blas::gemm(A2, B2, C2, transpose_A, transpose_B, alpha, beta);
+}
 
 void gemm(const Array& A, bool transpose_A, const Array& B, bool transpose_B, Array& C,
           double alpha, double beta) {
-    for (const Array* m : {&A, &B, static_cast<const Array*>(&C)}) {
-        if (m->dimension() != 1 && m->dimension() != 2)
-            throw std::logic_error("gemm: operands must be 1-D or 2-D, got " + shape_string(*m));
+    for (const Array* a : {&A, &B, static_cast<const Array*>(&C)}) {
+        if (a->dimension() != 1 && a->dimension() != 2)
+            throw std::logic_error("gemm: operands must be 1-D or 2-D, got " + shape_string(*a));
     }
-    const auto a = rows_cols(A, transpose_A);
-    const auto b = rows_cols(B, transpose_B);
-    const auto c = rows_cols(C, false);
-    if (a[1] != b[0] || c[0] != a[0] || c[1] != b[1]) {
+    try {
+        gemm(rows_of(A), transpose_A, rows_of(B), transpose_B, rows_of(C), alpha, beta);
+    } catch (const std::logic_error&) {
         throw std::logic_error("gemm: cannot multiply " + shape_string(A) +
                                (transpose_A ? "^T" : "") + " by " + shape_string(B) +
                                (transpose_B ? "^T" : "") + " into " + shape_string(C));
     }
-    if (C.size() == 0) return;
-    if (a[1] == 0) {  // an empty inner dimension: the product is zero
-        if (beta == 0.0)
-            C.fill(0.0);
-        else
-            C *= beta;
-        return;
+}
+
+void batched_gemm(const Array& A, bool transpose_A, const Array& B, bool transpose_B, Array& C,
+                  double alpha, double beta) {
+    const std::size_t rank = A.dimension();
+    auto fail = [&] {
+        throw std::logic_error("batched_gemm: cannot multiply " + shape_string(A) +
+                               (transpose_A ? "^T" : "") + " by " + shape_string(B) +
+                               (transpose_B ? "^T" : "") + " into " + shape_string(C) +
+                               " (needs [..., m, k] x [..., k, n] -> [..., m, n], equal leading "
+                               "dimensions)");
+    };
+    if (rank < 2 || B.dimension() != rank || C.dimension() != rank) fail();
+    std::size_t batches = 1;
+    for (std::size_t i = 0; i + 2 < rank; ++i) {
+        if (A.shape()[i] != B.shape()[i] || A.shape()[i] != C.shape()[i]) fail();
+        batches *= A.shape()[i];
     }
-    if (a[0] * a[1] * b[1] <= small_product) {
-        small_gemm(A, transpose_A, B, transpose_B, C, alpha, beta, a[0], a[1], b[1]);
-        return;
+    const auto matrix = [rank](const Array& a, std::size_t b) {
+        const std::size_t rows = a.shape()[rank - 2], cols = a.shape()[rank - 1];
+        return MatrixRef{a.data() + b * rows * cols, rows, cols};
+    };
+    for (std::size_t b = 0; b < batches; ++b) {
+        const MatrixRef c = matrix(C, b);
+        try {
+            gemm(matrix(A, b), transpose_A, matrix(B, b), transpose_B,
+                 MutableMatrixRef{C.data() + b * c.rows * c.cols, c.rows, c.cols}, alpha, beta);
+        } catch (const std::logic_error&) {
+            fail();
+        }
     }
-    auto A2 = as_matrix(A);
-    auto B2 = as_matrix(B);
-    auto C2 = as_matrix(C);
-    xt::blas::gemm(A2, B2, C2, transpose_A, transpose_B, alpha, beta);
 }
 
 }  // namespace tapegrad

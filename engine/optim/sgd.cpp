@@ -18,7 +18,6 @@ SGD::SGD(std::vector<Tensor> parameters, double lr) : parameters_(std::move(para
         }
     }
     set_lr(lr);
-    for (const Tensor& p : parameters_) updates_.push_back({p, -lr_});
 }
 
 void SGD::set_lr(double lr) {
@@ -33,16 +32,6 @@ void SGD::step() {
         // In place: `W = W - lr * dW` would build a temporary the size of W every step.
         xt::noalias(p.value()) -= lr_ * p.grad();
     }
-}
-
-void SGD::step_during_backward(Tape& tape, const Tensor& loss) {
-    for (Tape::InPlaceUpdate& u : updates_) u.alpha = -lr_;  // lr may have changed
-    tape.backward_with_updates(loss, updates_);
-    for (Tape::InPlaceUpdate& u : updates_) {
-        Tensor& p = u.tensor;
-        if (!u.handled && p.has_grad()) xt::noalias(p.value()) -= lr_ * p.grad();
-    }
-    zero_grad();
 }
 
 void SGD::zero_grad() {
