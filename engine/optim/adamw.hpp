@@ -12,7 +12,7 @@
 /// in torch's order (see adamw.cpp), so the results equal torch's portable CPU kernels bit for
 /// bit; torch's AVX2 kernels fuse two of the multiply-adds (FMA) and differ by an ulp or so.
 ///
-///     NamedTensors params = model.named_parameters();
+///     NamedTensors params = ...;  // every trainable tensor of the model, by state_dict name
 ///     AdamWOptions o;  o.lr = 3e-4;  o.weight_decay = 0.1;  o.decay_only_matrices = true;
 ///     AdamW opt(params, o);
 ///     ... tape.backward(loss); clip_grad_norm(params, 1.0); opt.step(); opt.zero_grad();

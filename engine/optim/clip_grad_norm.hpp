@@ -13,10 +13,10 @@
 /// The 1e-6 keeps c finite for zero gradients; it also means a gradient with total just
 /// above max_norm is scaled to slightly less than max_norm (torch's formula, kept). Parameters
 /// without a gradient (has_grad() false; torch: .grad is None) are ignored; with none at all
-/// the result is 0. Each per-parameter sum of squares is a plain sequential sum, which is
-/// torch's order for gradients below 32768 elements (larger ones torch splits over threads:
-/// the last bit may differ). No squares are rescaled, so gradients beyond ~1e154 overflow the
-/// sum to inf, as in torch.
+/// the result is 0. Each per-parameter sum of squares is a plain sequential sum: torch's order
+/// with one thread and its portable kernels (identical bits, tests/torch); its AVX2 kernel fuses
+/// the multiply-add and several threads split the sum, so there the last bit may differ. No
+/// squares are rescaled, so gradients beyond ~1e154 overflow the sum to inf, as in torch.
 ///
 /// A non-finite total (a NaN or an infinity in some gradient, or an overflow):
 ///   error_if_nonfinite = true:  throws NonFiniteError naming the first parameter whose
