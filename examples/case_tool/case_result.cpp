@@ -1,4 +1,4 @@
-#include "examples/case_result.hpp"
+#include "examples/case_tool/case_result.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "examples/case_report.hpp"
+#include "examples/case_tool/case_report.hpp"
 
 #include <algorithm>
 #include <cmath>

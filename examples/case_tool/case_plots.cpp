@@ -1,4 +1,4 @@
-#include "examples/case_plots.hpp"
+#include "examples/case_tool/case_plots.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>

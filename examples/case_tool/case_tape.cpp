@@ -1,4 +1,4 @@
-#include "examples/case_tape.hpp"
+#include "examples/case_tool/case_tape.hpp"
 
 #include <cstdlib>
 #include <fstream>
