@@ -55,8 +55,11 @@ void teil1_prediction() {
     }
     const std::size_t k = xt::argmax(p)();
     std::printf("\nsum of e^z = %.4f; p = e^z / sum\n", xt::sum(e)());
-    std::printf("prediction (argmax): index %zu -> token id %ld -> \"%s\" (p = %.4f)\n\n", k,
+    std::printf("prediction (argmax): index %zu -> token id %ld -> \"%s\" (p = %.4f)\n", k,
                 vocab[k].id, vocab[k].token.c_str(), p(k));
+    std::printf(
+        "(numbering: indices count from 0, as in the code and in case files; the slides'\n"
+        " Klasse 1..V below are the indices 0..V-1, so Klasse 1 is index 0)\n\n");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -128,9 +131,10 @@ void print_matrix_row(const Array& m, std::size_t row) {
 
 /// One example of Teil 2: p and p - y, the loss, the three tapes' dL/dz and dL/dW_out against
 /// the closed form (p - y) x^T and the slide, and where the slide's rounding comes from.
-void teil2_example(const slides::Example& ex, bool check_finite) {
+/// trace_hint: name the command that shows this example's backward pass node by node.
+void teil2_example(const slides::Example& ex, bool check_finite, bool trace_hint) {
     const std::size_t V = ex.z.size();
-    std::printf("== Teil 2, %s: %zu classes, target class %zu (%s) ==\n", ex.name.c_str(), V,
+    std::printf("== Teil 2, %s: %zu classes, target Klasse %zu (%s) ==\n", ex.name.c_str(), V,
                 ex.target + 1, ex.classes[ex.target].c_str());
     double xx = 0.0;
     for (double v : ex.x) xx += v * v;
@@ -167,7 +171,13 @@ void teil2_example(const slides::Example& ex, bool check_finite) {
     std::printf(
         "(three-node: Linear -> Softmax -> CrossEntropy; fused: Linear -> SoftmaxCrossEntropy\n"
         " with the target index; one-hot y: Linear -> SoftTargetCrossEntropy with the vector "
-        "y)\n\n");
+        "y)\n");
+    if (trace_hint) {
+        std::printf(
+            "to watch the chain rule node by node (CrossEntropy passes -1/p, Softmax turns it\n"
+            "into p - y, Linear into (p - y) x^T): decoder_training --trace\n");
+    }
+    std::printf("\n");
 
     Array closed_form = xt::zeros<double>({V, ex.x.size()});  // (p - y) x^T   [V, d]
     for (std::size_t i = 0; i < V; ++i)
@@ -272,8 +282,8 @@ void sgd_demo(const slides::Example& ex, int steps, double lr, bool check_finite
 void run(int steps, double lr, bool check_finite) {
     std::printf("tapegrad walkthrough: how a decoder predicts a token and learns W_out\n\n");
     teil1_prediction();
-    teil2_example(slides::bsp1(), check_finite);
-    teil2_example(slides::bsp2(), check_finite);
+    teil2_example(slides::bsp1(), check_finite, true);  // --trace shows this one's tape
+    teil2_example(slides::bsp2(), check_finite, false);
     sgd_demo(slides::bsp1(), steps, lr, check_finite);
 }
 
