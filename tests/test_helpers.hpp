@@ -11,6 +11,7 @@
 
 #include "engine/core/array.hpp"
 #include "engine/core/tape.hpp"
+#include "examples/case_tool/max_abs_diff.hpp"
 
 namespace tapegrad::test {
 
@@ -94,17 +95,10 @@ struct WeightedPair {
     }
 };
 
-/// The largest |a - b| over all elements (arrays of the same shape).
-inline double max_abs_diff(const Array& a, const Array& b) {
-    BOOST_REQUIRE_MESSAGE(shapes_equal(a.shape(), b.shape()),
-                          "shapes differ: " << shape_string(a) << " vs " << shape_string(b));
-    double worst = 0.0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const double diff = std::abs(a.data()[i] - b.data()[i]);
-        if (!(diff <= worst)) worst = diff;  // written so that a NaN wins, not hides
-    }
-    return worst;
-}
+/// The largest |a - b| over all elements, NaN when any difference is NaN; throws on a shape
+/// mismatch. The case tool's function (tests/test_max_abs_diff.cpp tests it), so that the
+/// tests and the program measure agreement the same way.
+using tapegrad::max_abs_diff;
 
 /// Checks that `fn` throws std::invalid_argument whose message contains every fragment.
 template <class F>

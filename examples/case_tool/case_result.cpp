@@ -7,6 +7,7 @@
 
 #include "engine/core/tape.hpp"
 #include "engine/optim/sgd.hpp"
+#include "examples/case_tool/max_abs_diff.hpp"
 #include "ops/linear.hpp"
 #include "ops/softmax.hpp"
 #include "ops/softmax_cross_entropy.hpp"
@@ -48,12 +49,6 @@ Array softmax_by_loops(const Array& z) {
         for (std::size_t i = 0; i < V; ++i) p(r, i) = std::exp(z(r, i) - lse);
     }
     return p;
-}
-
-double max_abs_diff(const Array& a, const Array& b) {
-    double m = 0.0;
-    for (std::size_t k = 0; k < a.size(); ++k) m = std::max(m, std::abs(a.data()[k] - b.data()[k]));
-    return m;
 }
 
 bool all_finite(const Array& a) {
@@ -198,7 +193,7 @@ CaseResult run_case(const Case& c, bool check_finite) {
     for (const GradComparison* g : grads) {
         if (!all_finite(g->autodiff) || !all_finite(g->closed_form))
             throw CaseError("W, x: a gradient is not a finite number; scale the numbers down");
-        out.max_abs_diff_autodiff_vs_closed_form = std::max(
+        out.max_abs_diff_autodiff_vs_closed_form = max_or_nan(
             out.max_abs_diff_autodiff_vs_closed_form, max_abs_diff(g->autodiff, g->closed_form));
     }
     if (!all_finite(out.grad_W.finite_difference))

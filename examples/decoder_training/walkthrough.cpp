@@ -114,11 +114,14 @@ TapeResult one_hot_graph(const slides::Example& ex, bool check_finite) {
 }
 
 /// The largest |a - b| over all elements; a NaN anywhere gives NaN (it must not hide).
+/// (The same as the case tool's examples/case_tool/max_abs_diff.hpp, which this file does not
+/// use: it depends on the engine, the ops and the slides only.)
 double max_abs_diff(const Array& a, const Array& b) {
     double worst = 0.0;
     for (std::size_t k = 0; k < a.size(); ++k) {
         const double diff = std::abs(a.data()[k] - b.data()[k]);
-        if (!(diff <= worst)) worst = diff;
+        if (std::isnan(diff)) return diff;
+        if (diff > worst) worst = diff;
     }
     return worst;
 }
