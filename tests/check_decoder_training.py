@@ -2,7 +2,8 @@
 """End-to-end checks of the decoder_training program (the parser's own tests are in
 test_case_file.cpp; this drives the built binary the way a user does).
 
-Usage: check_decoder_training.py BINARY CASES_DIR [plots|cli|reliability|walkthrough|numbering]
+Usage: check_decoder_training.py BINARY CASES_DIR
+           [plots|cli|reliability|walkthrough|numbering|formulas]
 
   cli    every broken case file and every bad option: exit status 2, nothing on stdout, one
          line on stderr naming the file or option; no plots folder left behind. --json prints
@@ -25,6 +26,8 @@ Usage: check_decoder_training.py BINARY CASES_DIR [plots|cli|reliability|walkthr
          indices in code and files. No output calls a number "class N"; every
          "Klasse N ... index I" has N = I + 1; the walkthrough's, the trace's and each case's
          target labels are the target of the slide or of the file; plots say "Klasse N".
+  formulas  --trace states formulas that fit the node: Bsp. 1's Linear has no bias, so its
+         formulas name no b; the Linear of a case with a bias names it (z = x W^T + b, dL/db).
 Standard library only. Exit status 0 when all checks pass, 1 otherwise.
 """
 import json
@@ -364,6 +367,26 @@ def target_labels(trace):
     return [m for _, m in re.findall(r"^  row (\d+): (.*)$", trace, re.M)]
 
 
+def linear_formulas(trace):
+    """The formula lines under every "[i] Linear" of a trace (forward and backward)."""
+    return re.findall(r"^\[\d+\] Linear\n      (.*)$", trace, re.M)
+
+
+def check_formulas(binary, cases):
+    with tempfile.TemporaryDirectory() as cwd:
+        bsp1 = run(binary, ["--trace"], cwd=cwd).stdout
+        case = os.path.join(cases, "valid", "batch_with_bias.json")
+        with_bias = run(binary, ["--case", case, "--trace"], cwd=cwd).stdout
+    formulas = linear_formulas(bsp1)
+    check(len(formulas) == 4, f"--trace: {len(formulas)} Linear formula lines, want 4")
+    for formula in formulas:
+        check(not re.search(r"\+ b\b|dL/db", formula),
+              f"--trace: Bsp. 1's Linear has no bias, but its formula says {formula!r}")
+    formulas = linear_formulas(with_bias)
+    check(any("+ b" in f for f in formulas) and any("dL/db" in f for f in formulas),
+          f"--case batch_with_bias.json --trace: the bias is missing from {formulas}")
+
+
 def check_numbering(binary, cases):
     valid = os.path.join(cases, "valid")
     with tempfile.TemporaryDirectory() as cwd:
@@ -417,7 +440,7 @@ def check_numbering(binary, cases):
 
 def main(argv):
     parts = {"cli": check_cli, "plots": check_plots, "reliability": check_reliability,
-             "walkthrough": check_walkthrough, "numbering": check_numbering}
+             "walkthrough": check_walkthrough, "numbering": check_numbering, "formulas": check_formulas}
     if len(argv) != 4 or argv[3] not in parts:
         print(__doc__)
         return 2
