@@ -2,7 +2,8 @@
 """End-to-end checks of the decoder_training program (the parser's own tests are in
 test_case_file.cpp; this drives the built binary the way a user does).
 
-Usage: check_decoder_training.py BINARY CASES_DIR [plots|cli|reliability|walkthrough]
+Usage: check_decoder_training.py BINARY CASES_DIR
+           [plots|cli|reliability|walkthrough|numbering|formulas]
 
   cli    every broken case file and every bad option: exit status 2, nothing on stdout, one
          line on stderr naming the file or option; no plots folder left behind. --json prints
@@ -19,13 +20,21 @@ Usage: check_decoder_training.py BINARY CASES_DIR [plots|cli|reliability|walkthr
          table and argmax; for Bsp. 1 and Bsp. 2 the loss, every tape's dL/dW within 1e-15
          of (p - y) x^T, the slide's matrix within 5e-5 of (p_slide - y) x^T and, for Bsp. 2,
          the 1.19e-3 gap to the exact gradient; the SGD table step by step (loss falling,
-         p(Frankreich) rising past 0.85), with default and with given --steps/--lr.
+         p(Frankreich) rising past 0.85), with default and with given --steps/--lr; right
+         after Bsp. 1's dL/dz = p - y it names `decoder_training --trace`.
+  numbering  one rule for class numbers: the slides' Klasse 1..V for display, 0-based
+         indices in code and files. No output calls a number "class N"; every
+         "Klasse N ... index I" has N = I + 1; the walkthrough's, the trace's and each case's
+         target labels are the target of the slide or of the file; plots say "Klasse N".
+  formulas  --trace states formulas that fit the node: Bsp. 1's Linear has no bias, so its
+         formulas name no b; the Linear of a case with a bias names it (z = x W^T + b, dL/db).
 Standard library only. Exit status 0 when all checks pass, 1 otherwise.
 """
 import json
 import math
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -332,10 +341,106 @@ def check_walkthrough(binary, cases):
         check(default_rows and default_rows[-1][2] > 0.85,
               "SGD: p(Frankreich) does not pass 0.85 in 5 steps")
 
+        # The backward trace is named where it matters: after Bsp. 1's dL/dz = p - y.
+        bsp1 = section(out, "== Teil 2, Bsp. 1", "== ")
+        hint = bsp1.find("decoder_training --trace")
+        check(hint > bsp1.find("one-hot y   L = ") > 0,
+              "Bsp. 1: `decoder_training --trace` is not named after the tapes' dL/dz")
+        check("decoder_training --trace" not in section(out, "== Teil 2, Bsp. 2", "== "),
+              "Bsp. 2 names --trace, which shows Bsp. 1's tape")
+
+
+def check_labels(text, label):
+    """The rule in any output: no "class N"; "Klasse N (index I" or "Klasse N, index I": N = I + 1."""
+    for m in re.finditer(r"\bclass \d", text):
+        failures.append(f"{label}: a class number without the rule: "
+                        f"{text[max(0, m.start() - 30):m.end() + 30]!r}")
+    for n, i in re.findall(r"Klasse (\d+)(?: \(|, )index (\d+)", text):
+        check(int(n) == int(i) + 1, f"{label}: Klasse {n} is not index {i}")
+
+
+def target_labels(trace):
+    """The target labels of a --trace intro: one (target: ...) or one per row (  row r: ...)."""
+    single = re.search(r"^target: (.*)\.$", trace, re.M)
+    if single:
+        return [single.group(1)]
+    return [m for _, m in re.findall(r"^  row (\d+): (.*)$", trace, re.M)]
+
+
+def linear_formulas(trace):
+    """The formula lines under every "[i] Linear" of a trace (forward and backward)."""
+    return re.findall(r"^\[\d+\] Linear\n      (.*)$", trace, re.M)
+
+
+def check_formulas(binary, cases):
+    with tempfile.TemporaryDirectory() as cwd:
+        bsp1 = run(binary, ["--trace"], cwd=cwd).stdout
+        case = os.path.join(cases, "valid", "batch_with_bias.json")
+        with_bias = run(binary, ["--case", case, "--trace"], cwd=cwd).stdout
+    formulas = linear_formulas(bsp1)
+    check(len(formulas) == 4, f"--trace: {len(formulas)} Linear formula lines, want 4")
+    for formula in formulas:
+        check(not re.search(r"\+ b\b|dL/db", formula),
+              f"--trace: Bsp. 1's Linear has no bias, but its formula says {formula!r}")
+    formulas = linear_formulas(with_bias)
+    check(any("+ b" in f for f in formulas) and any("dL/db" in f for f in formulas),
+          f"--case batch_with_bias.json --trace: the bias is missing from {formulas}")
+
+
+def check_numbering(binary, cases):
+    valid = os.path.join(cases, "valid")
+    with tempfile.TemporaryDirectory() as cwd:
+        walk = run(binary, ["--no-plots"], cwd=cwd).stdout
+        check_labels(walk, "walkthrough")
+        check("Klasse 1 is index 0" in section(walk, "== Teil 1", "== Teil 2"),
+              "walkthrough: the numbering rule is not stated before Teil 2")
+        for name, V in [("Bsp. 1", 3), ("Bsp. 2", 4)]:
+            part = section(walk, f"== Teil 2, {name}", "== ")
+            check(part.startswith(f"== Teil 2, {name}: {V} classes, target Klasse 1 (Frankreich) =="),
+                  f"{name}: header does not name the target Klasse 1 (Frankreich): {part[:80]!r}")
+            table = re.findall(r"^Klasse (\d) \(", part, re.M)
+            check(table == [str(k) for k in range(1, V + 1)],
+                  f"{name}: table rows are Klasse {table}, want 1..{V}")
+        trace = run(binary, ["--trace"], cwd=cwd).stdout
+        check_labels(trace, "--trace")
+        check(target_labels(trace) == ["Frankreich (Klasse 1, index 0)"],
+              f"--trace: target {target_labels(trace)}, want Frankreich (Klasse 1, index 0)")
+
+        for name in sorted(os.listdir(valid)):
+            path = os.path.join(valid, name)
+            with open(path, encoding="utf-8") as f:
+                case = json.load(f)
+            targets = case["target"] if isinstance(case["target"], list) else [case["target"]]
+            targets = [int(t) for t in targets]  # a file may write 2 as 2.0
+            report = run(binary, ["--case", path, "--no-plots"], cwd=cwd).stdout
+            check_labels(report, f"--case {name}")
+            trace = run(binary, ["--case", path, "--trace"], cwd=cwd).stdout
+            check_labels(trace, f"--case {name} --trace")
+            labels = target_labels(trace)
+            check(len(labels) == len(targets), f"--case {name} --trace: {labels} for {targets}")
+            for t, got in zip(targets, labels):
+                klasse = f"Klasse {t + 1}"
+                want = (f"{case['vocab'][t]['token']} ({klasse}, index {t})" if "vocab" in case
+                        else f"{klasse} (index {t})")
+                check(got == want, f"--case {name} --trace: target {t} printed as {got!r}, want {want!r}")
+            if "vocab" not in case:
+                for t in targets:
+                    check(f"target Klasse {t + 1} (index {t})" in report,
+                          f"--case {name}: target {t} is not shown as Klasse {t + 1} (index {t})")
+
+        if shutil.which("gnuplot"):
+            plots = os.path.join(cwd, "plots")
+            run(binary, ["--case", os.path.join(valid, "large_logits.json"), "--plots", plots],
+                cwd=cwd)
+            with open(os.path.join(plots, "probabilities.gp"), encoding="utf-8") as f:
+                script = f.read()
+            check_labels(script, "probabilities.gp")
+            check('"Klasse 1"' in script, "probabilities.gp of a case without vocab: no Klasse 1")
+
 
 def main(argv):
     parts = {"cli": check_cli, "plots": check_plots, "reliability": check_reliability,
-             "walkthrough": check_walkthrough}
+             "walkthrough": check_walkthrough, "numbering": check_numbering, "formulas": check_formulas}
     if len(argv) != 4 or argv[3] not in parts:
         print(__doc__)
         return 2

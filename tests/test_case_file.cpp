@@ -1,5 +1,5 @@
-// Tests of examples/case_file: every broken case in tests/cases/invalid is refused with a
-// one-line message naming the field, every case in tests/cases/valid is read as written.
+// Tests of examples/case_tool/case_file: every broken case in tests/cases/invalid is refused
+// with a one-line message naming the field, every case in tests/cases/valid is read as written.
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
@@ -11,8 +11,8 @@
 #include <set>
 #include <string>
 
-#include "examples/case_file.hpp"
-#include "examples/case_result.hpp"
+#include "examples/case_tool/case_file.hpp"
+#include "examples/case_tool/case_result.hpp"
 
 namespace bdata = boost::unit_test::data;
 namespace fs = std::filesystem;

@@ -1,5 +1,6 @@
-// Tests of examples/case_plots: tokens cannot escape the data blocks, the plotted numbers are
-// the computed ones, gnuplot renders real PNGs, and a missing gnuplot is reported, not fatal.
+// Tests of examples/case_tool/case_plots: tokens cannot escape the data blocks, the plotted
+// numbers are the computed ones, gnuplot renders real PNGs, and a missing gnuplot is reported,
+// not fatal.
 
 #include <boost/test/unit_test.hpp>
 
@@ -13,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "examples/case_file.hpp"
-#include "examples/case_plots.hpp"
-#include "examples/case_result.hpp"
+#include "examples/case_tool/case_file.hpp"
+#include "examples/case_tool/case_plots.hpp"
+#include "examples/case_tool/case_result.hpp"
 
 namespace fs = std::filesystem;
 using namespace tapegrad;

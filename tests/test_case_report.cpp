@@ -1,5 +1,5 @@
-// Tests of examples/case_report: the JSON document has the schema and every number
-// reads back to the very double computed; the tables show what they promise.
+// Tests of examples/case_tool/case_report: the JSON document has the schema and every
+// number reads back to the very double computed; the tables show what they promise.
 
 #include <boost/test/unit_test.hpp>
 
@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "examples/case_file.hpp"
-#include "examples/case_report.hpp"
-#include "examples/case_result.hpp"
+#include "examples/case_tool/case_file.hpp"
+#include "examples/case_tool/case_report.hpp"
+#include "examples/case_tool/case_result.hpp"
 
 using namespace tapegrad;
 using json = nlohmann::ordered_json;

@@ -1,5 +1,5 @@
-// Tests of examples/case_result: autodiff, closed form and finite differences agree on every
-// valid case, the slide's Bsp. 1 comes out as printed, SGD does what the formulas say.
+// Tests of examples/case_tool/case_result: autodiff, closed form and finite differences agree
+// on every valid case, the slide's Bsp. 1 comes out as printed, SGD does what the formulas say.
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
@@ -13,8 +13,8 @@
 #include <xtensor/xio.hpp>
 
 #include "engine/core/non_finite_error.hpp"
-#include "examples/case_file.hpp"
-#include "examples/case_result.hpp"
+#include "examples/case_tool/case_file.hpp"
+#include "examples/case_tool/case_result.hpp"
 #include "test_helpers.hpp"
 
 namespace bdata = boost::unit_test::data;

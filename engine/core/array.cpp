@@ -1,6 +1,7 @@
 #include "engine/core/array.hpp"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -22,8 +23,8 @@ std::size_t first_non_finite(const Array& a) {
 
 double max_abs_diff(const Array& a, const Array& b) {
     if (!shapes_equal(a.shape(), b.shape())) {
-        throw std::invalid_argument("max_abs_diff: shapes differ: " + shape_string(a) + " vs " +
-                                    shape_string(b));
+        throw std::invalid_argument("max_abs_diff: a and b must have the same shape; got a " +
+                                    shape_string(a) + ", b " + shape_string(b));
     }
     double worst = 0.0;
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -32,6 +33,11 @@ double max_abs_diff(const Array& a, const Array& b) {
         if (diff > worst) worst = diff;
     }
     return worst;
+}
+
+double max_or_nan(double a, double b) {
+    if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<double>::quiet_NaN();
+    return a < b ? b : a;
 }
 
 }  // namespace tapegrad

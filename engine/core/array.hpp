@@ -27,6 +27,10 @@ std::size_t first_non_finite(const Array& a);
 /// they differ. The one comparison the tests, the checks and the programs use.
 double max_abs_diff(const Array& a, const Array& b);
 
+/// The larger of a and b, NaN when either is NaN. (std::max(0.0, NaN) is 0: a NaN passed as
+/// the second argument would vanish, and a broken result would read as agreement.)
+double max_or_nan(double a, double b);
+
 /// True when two shapes hold the same extents (they may be of different container types).
 template <class S1, class S2>
 bool shapes_equal(const S1& a, const S2& b) {

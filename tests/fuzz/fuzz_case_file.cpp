@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "examples/case_file.hpp"
+#include "examples/case_tool/case_file.hpp"
 
 namespace {
 

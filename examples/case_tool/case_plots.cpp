@@ -1,4 +1,4 @@
-#include "examples/case_plots.hpp"
+#include "examples/case_tool/case_plots.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -38,7 +38,8 @@ std::string header(const std::string& name, const std::string& what) {
 }
 
 std::string token_label(const Case& c, std::size_t i) {
-    return plot_label(c.vocab.empty() ? "class " + std::to_string(i) : c.vocab[i].token);
+    // The slides' numbering for display: Klasse 1 is index 0.
+    return plot_label(c.vocab.empty() ? "Klasse " + std::to_string(i + 1) : c.vocab[i].token);
 }
 
 PlotScript probabilities_script(const Case& c, const CaseResult& r) {

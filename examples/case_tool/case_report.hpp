@@ -12,8 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "examples/case_file.hpp"
-#include "examples/case_result.hpp"
+#include "examples/case_tool/case_file.hpp"
+#include "examples/case_tool/case_result.hpp"
 
 namespace tapegrad {
 

@@ -7,7 +7,7 @@
 #include <iosfwd>
 #include <string>
 
-#include "examples/case_file.hpp"
+#include "examples/case_tool/case_file.hpp"
 
 namespace tapegrad::examples {
 

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "engine/core/array.hpp"
-#include "examples/case_file.hpp"
+#include "examples/case_tool/case_file.hpp"
 
 namespace tapegrad {
 

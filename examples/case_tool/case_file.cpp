@@ -1,4 +1,4 @@
-#include "examples/case_file.hpp"
+#include "examples/case_tool/case_file.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "examples/case_file.hpp"
-#include "examples/case_result.hpp"
+#include "examples/case_tool/case_file.hpp"
+#include "examples/case_tool/case_result.hpp"
 
 namespace tapegrad {
 

@@ -1,4 +1,4 @@
-#include "examples/case_report.hpp"
+#include "examples/case_tool/case_report.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -39,9 +39,11 @@ void appendf(std::string& out, const char* format, ...) {
     va_end(args);
 }
 
-// "Frankreich (id 12856)" with a vocabulary, "class 0" without.
+// "Frankreich (id 12856)" with a vocabulary, "Klasse 1 (index 0)" without: the slides count
+// classes from 1, the code and the case file from 0.
 std::string class_label(const Case& c, std::size_t i) {
-    if (c.vocab.empty()) return "class " + std::to_string(i);
+    if (c.vocab.empty())
+        return "Klasse " + std::to_string(i + 1) + " (index " + std::to_string(i) + ")";
     return c.vocab[i].token + " (id " + std::to_string(c.vocab[i].id) + ")";
 }
 
@@ -198,7 +200,7 @@ std::string report_text(const Case& c, const CaseResult& r, const std::string& t
     const std::vector<std::string> three = {"autodiff (backward through the tape)",
                                             "closed form (P - Y)^T X / B",
                                             "finite differences (central, on every element)"};
-    append_grad(out, "dL/dW [V, d], row i = class i:", r.grad_W, three);
+    append_grad(out, "dL/dW [V, d], row i = class index i:", r.grad_W, three);
     if (c.has_bias) {
         append_grad(out, "dL/db [V]:", r.grad_b,
                     {"autodiff", "closed form: column sums of (P - Y) / B"});

@@ -1,4 +1,4 @@
-#include "examples/case_result.hpp"
+#include "examples/case_tool/case_result.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,6 +7,7 @@
 
 #include "engine/core/tape.hpp"
 #include "engine/optim/sgd.hpp"
+
 #include "ops/linear.hpp"
 #include "ops/softmax.hpp"
 #include "ops/softmax_cross_entropy.hpp"
@@ -192,7 +193,7 @@ CaseResult run_case(const Case& c, bool check_finite) {
     for (const GradComparison* g : grads) {
         if (!all_finite(g->autodiff) || !all_finite(g->closed_form))
             throw CaseError("W, x: a gradient is not a finite number; scale the numbers down");
-        out.max_abs_diff_autodiff_vs_closed_form = std::max(
+        out.max_abs_diff_autodiff_vs_closed_form = max_or_nan(
             out.max_abs_diff_autodiff_vs_closed_form, max_abs_diff(g->autodiff, g->closed_form));
     }
     if (!all_finite(out.grad_W.finite_difference))

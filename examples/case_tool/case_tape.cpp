@@ -1,4 +1,4 @@
-#include "examples/case_tape.hpp"
+#include "examples/case_tool/case_tape.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -52,9 +52,13 @@ std::string values(const Array& a) {
     return text.str() + "]";
 }
 
+// "Frankreich (Klasse 1, index 0)", or "Klasse 1 (index 0)" without a vocabulary: the slides
+// count classes from 1, the code and the case file from 0.
 std::string class_name(const Case& c, std::size_t k) {
-    const std::string index = "class " + std::to_string(k);
-    return c.vocab.empty() ? index : c.vocab[k].token + " (" + index + ")";
+    const std::string klasse = "Klasse " + std::to_string(k + 1);
+    const std::string index = "index " + std::to_string(k);
+    return c.vocab.empty() ? klasse + " (" + index + ")"
+                           : c.vocab[k].token + " (" + klasse + ", " + index + ")";
 }
 
 /// Where the numbers come from, so that every printed value can be traced back to them.
@@ -69,10 +73,9 @@ void print_intro(std::ostream& out, const Case& c, const std::string& W_name) {
     if (c.targets.size() == 1) {
         out << "target: " << class_name(c, c.targets[0]) << ".";
     } else {
-        out << "targets:";
+        out << "targets, one per row of x:";
         for (std::size_t r = 0; r < c.targets.size(); ++r)
-            out << (r ? "," : "") << " row " << r << " " << class_name(c, c.targets[r]);
-        out << ".";
+            out << "\n  row " << r << ": " << class_name(c, c.targets[r]);
     }
     out << "\nValues to 4 significant digits.\n\n";
 }
