@@ -190,6 +190,7 @@ NEIGHBOUR_FORMS = {
     "nb_3": "{c} hat eine gemeinsame Grenze mit {n}.",
     "nb_4": "{c} und {n} sind Nachbarländer.",
     "nb_5": "Zwischen {c} und {n} gibt es eine Grenze.",
+    "nb_6": "Über die Grenze kommt man von {c} nach {n}.",
 }
 RIVER_FORMS = {
     "riv_1": "{R} fließt durch {c}.",
