@@ -244,14 +244,16 @@ def capitalize_first(text):
 
 
 class Corpus:
-    """Candidate sentences, each with the facts (kind, subject) and the forms it uses."""
+    """The sentences of train.txt and valid.txt, and how many of each family each has."""
 
     def __init__(self):
         self.train = []
         self.valid = []
+        self.families = {}  # family -> [in train, in valid], in the order first seen
 
-    def add(self, text, to_valid):
+    def add(self, text, to_valid, family):
         (self.valid if to_valid else self.train).append(text)
+        self.families.setdefault(family, [0, 0])[1 if to_valid else 0] += 1
 
 
 def fields(country):
@@ -278,38 +280,44 @@ def build(rng):
         held = others[rng.below(len(others))]
         held_capital[f["c"]] = held
         for form, template in CAPITAL_FORMS.items():
-            corpus.add(template.format(**f), to_valid=(form == held))
+            corpus.add(template.format(**f), form == held, "capital, cap_1 to cap_8")
         for form, (template, _) in UNSEEN_CAPITAL_FORMS.items():
-            corpus.add(template.format(**f), to_valid=True)
+            corpus.add(template.format(**f), True, "capital, capn_1 to capn_3 (never in train)")
 
     # Simple sentences: languages, continents, borders, rivers; a fact loses one form to
     # valid.txt now and then.
-    def add_forms(forms, f):
+    def add_forms(forms, f, family):
         held = None
         if rng.below(HOLD_OUT_ONE_IN) == 0:
             keys = sorted(forms)
             held = keys[rng.below(len(keys))]
         for form, template in forms.items():
-            corpus.add(capitalize_first(template.format(**f)), to_valid=(form == held))
+            corpus.add(capitalize_first(template.format(**f)), form == held, family)
 
     for country in COUNTRIES:
-        add_forms(LANGUAGE_FORMS, fields(country))
+        add_forms(LANGUAGE_FORMS, fields(country), "language, lang_1 to lang_5")
     for country in COUNTRIES:
-        add_forms(CONTINENT_FORMS, fields(country))
+        add_forms(CONTINENT_FORMS, fields(country), "continent, cont_1 to cont_4")
     for a, b in NEIGHBOURS:
         for c, n in ((a, b), (b, a)):
-            add_forms(NEIGHBOUR_FORMS, dict(fields(by_name[c]), n=n))
+            add_forms(NEIGHBOUR_FORMS, dict(fields(by_name[c]), n=n), "border, nb_1 to nb_6")
     for article, river, countries in RIVERS:
         for c in countries:
             r = article + " " + river
-            add_forms(RIVER_FORMS, dict(fields(by_name[c]), R=capitalize_first(r), r=r))
+            add_forms(RIVER_FORMS, dict(fields(by_name[c]), R=capitalize_first(r), r=r),
+                      "river, riv_1 to riv_4")
 
     # Compound sentences: two or three facts in one sentence, built from the clauses of
     # cap_1 or cap_2. A compound whose capital clause is held out for its country goes to
     # valid.txt with the simple sentence; others go there 1 time in COMPOUND_VALID_ONE_IN.
-    def add_compound(text, capital_uses=()):
-        held = any(held_capital[c] == form for c, form in capital_uses)
-        corpus.add(text, to_valid=held or rng.below(COMPOUND_VALID_ONE_IN) == 0)
+    def compounds(family):
+        """Adds the compound sentences of one family (README.md lists them)."""
+
+        def add(text, capital_uses=()):
+            held = any(held_capital[c] == form for c, form in capital_uses)
+            corpus.add(text, held or rng.below(COMPOUND_VALID_ONE_IN) == 0, family)
+
+        return add
 
     def cap1(f):
         return "{cap} ist die Hauptstadt von {c}".format(**f)
@@ -322,23 +330,29 @@ def build(rng):
         neighbours_of[a].append(b)
         neighbours_of[b].append(a)
 
+    capital_and_more = compounds("capital + language or continent")
+    capital_and_border = compounds("capital + border")
+    border_and_capital = compounds("border + the neighbour's capital")
+    two_capitals = compounds("two capitals (neighbours)")
+    two_languages = compounds("two languages (neighbours)")
+    two_borders = compounds("two borders of one country")
     for country in COUNTRIES:
         f = fields(country)
         c = f["c"]
-        add_compound(cap1(f) + ", und dort spricht man {L}.".format(**f))
-        add_compound(cap2(f) + ", und man spricht dort {L}.".format(**f), [(c, "cap_2")])
-        add_compound(cap1(f) + ", das in {K} liegt.".format(**f))
-        add_compound(cap2(f) + ", und {c} liegt in {K}.".format(**f), [(c, "cap_2")])
-        add_compound(cap1(f) + ", einem Land in {K}.".format(**f))
-        add_compound(cap1(f) + ", einem Land in {K}, in dem man {L} spricht.".format(**f))
+        capital_and_more(cap1(f) + ", und dort spricht man {L}.".format(**f))
+        capital_and_more(cap2(f) + ", und man spricht dort {L}.".format(**f), [(c, "cap_2")])
+        capital_and_more(cap1(f) + ", das in {K} liegt.".format(**f))
+        capital_and_more(cap2(f) + ", und {c} liegt in {K}.".format(**f), [(c, "cap_2")])
+        capital_and_more(cap1(f) + ", einem Land in {K}.".format(**f))
+        capital_and_more(cap1(f) + ", einem Land in {K}, in dem man {L} spricht.".format(**f))
         for n in neighbours_of[c]:
             fn = fields(by_name[n])
-            add_compound(cap1(f) + ", das an {}.".format(n + " grenzt"))
-            add_compound(cap2(f) + ", und {} grenzt an {}.".format(c, n), [(c, "cap_2")])
-            add_compound("{} grenzt an {}, dessen Hauptstadt {} ist.".format(c, n, fn["cap"]))
-            add_compound(cap1(f) + ", und " + cap1(fn) + ".")
-            add_compound(cap2(f) + ", und d" + cap2(fn)[1:] + ".", [(c, "cap_2"), (n, "cap_2")])
-            add_compound(
+            capital_and_border(cap1(f) + ", das an {} grenzt.".format(n))
+            capital_and_border(cap2(f) + ", und {} grenzt an {}.".format(c, n), [(c, "cap_2")])
+            border_and_capital("{} grenzt an {}, dessen Hauptstadt {} ist.".format(c, n, fn["cap"]))
+            two_capitals(cap1(f) + ", und " + cap1(fn) + ".")
+            two_capitals(cap2(f) + ", und d" + cap2(fn)[1:] + ".", [(c, "cap_2"), (n, "cap_2")])
+            two_languages(
                 "In {} spricht man {}, und in {} spricht man {}.".format(c, f["L"], n, fn["L"]))
         # Two of its neighbours at once, in either order.
         ns = neighbours_of[c]
@@ -347,22 +361,27 @@ def build(rng):
                 pair = [ns[i], ns[j]]
                 if rng.below(2):
                     pair.reverse()
-                add_compound("{} grenzt an {} und {}.".format(c, *pair))
-                add_compound("Zu den Nachbarländern von {} gehören {} und {}.".format(c, *pair))
+                two_borders("{} grenzt an {} und {}.".format(c, *pair))
+                two_borders("Zu den Nachbarländern von {} gehören {} und {}.".format(c, *pair))
 
+    river_and_capital = compounds("river + capital")
+    river_through_more = compounds("river through two or more countries")
     for article, river, countries in RIVERS:
         r = capitalize_first(article + " " + river)
         for c in countries:
-            add_compound("{} fließt durch {}, dessen Hauptstadt {} ist.".format(
+            river_and_capital("{} fließt durch {}, dessen Hauptstadt {} ist.".format(
                 r, c, by_name[c][1]))
         for i in range(len(countries)):
             for j in range(i + 1, len(countries)):
-                add_compound("{} fließt durch {} und {}.".format(r, countries[i], countries[j]))
+                river_through_more("{} fließt durch {} und {}.".format(
+                    r, countries[i], countries[j]))
         if len(countries) > 2:
-            add_compound("{} fließt durch {}.".format(r, join_list(countries)))
+            river_through_more("{} fließt durch {}.".format(r, join_list(countries)))
 
     # Two countries on the same continent (Russia, on two, is left out), and two countries
     # that share a language.
+    one_continent = compounds("two countries on one continent")
+    one_language = compounds("two countries, one language")
     names = [c[0] for c in COUNTRIES]
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
@@ -371,12 +390,13 @@ def build(rng):
             if rng.below(2):
                 pair.reverse()
             if a[3] == b[3] and " und " not in a[3]:
-                add_compound("{} und {} liegen beide in {}.".format(pair[0], pair[1], a[3]))
+                one_continent("{} und {} liegen beide in {}.".format(pair[0], pair[1], a[3]))
             for language in a[2]:
                 if language in b[2]:
-                    add_compound("In {} und {} spricht man {}.".format(pair[0], pair[1], language))
+                    one_language("In {} und {} spricht man {}.".format(pair[0], pair[1], language))
 
     # Capital sentences about two unrelated countries, drawn at random.
+    unrelated_capitals = compounds("two capitals (not neighbours)")
     seen_pairs = set()
     while len(seen_pairs) < UNRELATED_CAPITAL_PAIRS:
         a, b = by_name[names[rng.below(len(names))]], by_name[names[rng.below(len(names))]]
@@ -385,10 +405,10 @@ def build(rng):
         seen_pairs.add((a[0], b[0]))
         fa, fb = fields(a), fields(b)
         if rng.below(2):
-            add_compound(cap1(fa) + ", und " + cap1(fb) + ".")
+            unrelated_capitals(cap1(fa) + ", und " + cap1(fb) + ".")
         else:
-            add_compound(cap2(fa) + ", und d" + cap2(fb)[1:] + ".",
-                         [(a[0], "cap_2"), (b[0], "cap_2")])
+            unrelated_capitals(cap2(fa) + ", und d" + cap2(fb)[1:] + ".",
+                               [(a[0], "cap_2"), (b[0], "cap_2")])
     return corpus, held_capital
 
 
@@ -455,9 +475,14 @@ def main():
         rows.append("\t".join([name, capital, ", ".join(languages), continent,
                                held_capital[name]]))
     write_lines(os.path.join(args.out, "countries.tsv"), rows)
+    print("{:<44} {:>6} {:>6}".format("sentences", "train", "valid"))
+    for family, (train, valid) in corpus.families.items():
+        print("{:<44} {:>6} {:>6}".format(family, train, valid))
+    print("{:<44} {:>6} {:>6}".format("all", len(corpus.train), len(corpus.valid)))
     for name, lines in (("train.txt", corpus.train), ("valid.txt", corpus.valid)):
-        print("{}: {} sentences, {} characters".format(name, len(lines),
-                                                       sum(len(x) + 1 for x in lines)))
+        print("{}: {} sentences, {} characters ({} bytes) with the newlines".format(
+            name, len(lines), sum(len(x) + 1 for x in lines),
+            sum(len(x.encode("utf-8")) + 1 for x in lines)))
 
 
 if __name__ == "__main__":
