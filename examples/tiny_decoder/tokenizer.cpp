@@ -27,6 +27,10 @@ using sentencepiece::SentencePieceProcessor;
 
 constexpr std::size_t kValid = std::string::npos;
 
+// SentencePiece's default max_sentence_length: it skips longer lines with only a warning,
+// so train_tokenizer refuses them instead (a sentence corpus has none).
+constexpr std::size_t kMaxSentenceBytes = 4192;
+
 // The index of the first byte that does not begin a well-formed UTF-8 sequence (RFC 3629:
 // no overlong forms, no surrogates, nothing above U+10FFFF), or kValid.
 std::size_t first_invalid_utf8(const std::string& s) {
@@ -56,6 +60,14 @@ std::size_t first_invalid_utf8(const std::string& s) {
         i += length;
     }
     return kValid;
+}
+
+// SentencePiece's message ("Internal: ./src/...(660) [condition] text"), without the
+// trailing blank some of them end in.
+std::string message_of(const sentencepiece::util::Status& status) {
+    std::string text = status.ToString();
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    return text;
 }
 
 std::string hex_byte(char c) {
@@ -93,6 +105,10 @@ std::vector<std::string> read_corpus(const std::string& path) {
                                         std::to_string(line) + ", byte " + std::to_string(bad + 1) +
                                         ": not valid UTF-8 (" + hex_byte(sentence[bad]) + ")");
         if (!sentence.empty() && sentence.back() == '\r') sentence.pop_back();
+        if (sentence.size() > kMaxSentenceBytes)
+            throw std::invalid_argument(
+                "train_tokenizer: " + path + ": line " + std::to_string(line) + ": longer than " +
+                std::to_string(kMaxSentenceBytes) + " bytes (SentencePiece would skip it)");
         if (sentence.find_first_not_of(" \t") != std::string::npos)
             sentences.push_back(std::move(sentence));
         begin = end + 1;
@@ -205,16 +221,30 @@ constexpr std::uint64_t kNormalizerSpecField = 3;
 Tokenizer::Tokenizer(std::shared_ptr<const SentencePieceProcessor> sp) : sp_(std::move(sp)) {}
 
 Tokenizer Tokenizer::load(const std::string& model_path) {
+    const std::string who = "Tokenizer::load: " + model_path + ": ";
+    std::error_code ec;
+    // SentencePiece's reader throws std::ios_failure out of Load() for a folder.
+    if (fs::is_directory(model_path, ec))
+        throw std::invalid_argument(who + "is a folder, not a file");
     auto sp = std::make_shared<SentencePieceProcessor>();
-    const sentencepiece::util::Status status = sp->Load(model_path);
-    if (!status.ok())
-        throw std::invalid_argument("Tokenizer::load: " + model_path + ": " + status.ToString());
+    sentencepiece::util::Status status;
+    try {
+        status = sp->Load(model_path);
+    } catch (const std::exception& e) {
+        throw std::invalid_argument(who + e.what());
+    }
+    if (!status.ok()) {
+        // The message of a failed parse names only SentencePiece's own line of code.
+        const bool unparsable = message_of(status).find("ParseFromArray") != std::string::npos;
+        throw std::invalid_argument(
+            who + message_of(status) +
+            (unparsable ? " (not a SentencePiece model, or one cut short)" : ""));
+    }
     const std::string bytes = read_file("Tokenizer::load", model_path);
     if (!has_top_level_fields(bytes, {kTrainerSpecField, kNormalizerSpecField}))
-        throw std::invalid_argument(
-            "Tokenizer::load: " + model_path +
-            ": incomplete SentencePiece model (no trainer_spec or normalizer_spec after the "
-            "pieces: the file was cut short?)");
+        throw std::invalid_argument(who +
+                                    "incomplete SentencePiece model (no trainer_spec or "
+                                    "normalizer_spec after the pieces: the file was cut short?)");
     return Tokenizer(std::move(sp));
 }
 
@@ -226,7 +256,7 @@ std::vector<int> Tokenizer::encode(const std::string& text) const {
                                     hex_byte(text[bad]) + ")");
     std::vector<int> ids;
     const sentencepiece::util::Status status = sp_->Encode(text, &ids);
-    if (!status.ok()) throw std::invalid_argument("Tokenizer::encode: " + status.ToString());
+    if (!status.ok()) throw std::invalid_argument("Tokenizer::encode: " + message_of(status));
     return ids;
 }
 
@@ -234,7 +264,7 @@ std::string Tokenizer::decode(const std::vector<int>& ids) const {
     std::string text;
     const sentencepiece::util::Status status = sp_->Decode(ids, &text);
     if (!status.ok())
-        throw std::invalid_argument("Tokenizer::decode: " + status.ToString() +
+        throw std::invalid_argument("Tokenizer::decode: " + message_of(status) +
                                     " (the vocabulary has ids 0 to " +
                                     std::to_string(vocab_size() - 1) + ")");
     return text;
@@ -285,6 +315,9 @@ void train_tokenizer(const std::string& corpus_path, const std::string& model_pa
     if (!folder.empty() && !fs::is_directory(folder, ec))
         throw std::invalid_argument("train_tokenizer: " + model_path + ": folder " +
                                     folder.string() + " does not exist");
+    if (vocab_size < 1)  // SentencePiece's own message for this one has no words
+        throw std::invalid_argument("train_tokenizer: the vocab size must be positive, got " +
+                                    std::to_string(vocab_size));
     const std::vector<std::string> sentences = read_corpus(corpus_path);
 
     const std::unordered_map<std::string, std::string> options = {
@@ -299,7 +332,8 @@ void train_tokenizer(const std::string& corpus_path, const std::string& model_pa
         {"shuffle_input_sentence", "false"},
         {"normalization_rule_name", "nmt_nfkc"},
         {"num_threads", "1"},
-        {"minloglevel", "1"},
+        {"max_sentence_length", std::to_string(kMaxSentenceBytes)},
+        {"minloglevel", "2"},
     };
     sentencepiece::SetRandomGeneratorSeed(kTokenizerSeed);
     SentenceList list(sentences);
@@ -308,12 +342,12 @@ void train_tokenizer(const std::string& corpus_path, const std::string& model_pa
         sentencepiece::SentencePieceTrainer::Train(options, &list, &model);
     if (!status.ok())
         throw std::invalid_argument("train_tokenizer: " + corpus_path + " with vocab size " +
-                                    std::to_string(vocab_size) + ": " + status.ToString());
+                                    std::to_string(vocab_size) + ": " + message_of(status));
     SentencePieceProcessor trained;
     status = trained.LoadFromSerializedProto(model);
     if (!status.ok())
         throw std::invalid_argument("train_tokenizer: the trained model does not load: " +
-                                    status.ToString());
+                                    message_of(status));
 
     write_atomically(model_path, model);
     write_atomically(vocab_path, vocab_text(trained));

@@ -81,17 +81,18 @@ private:
 /// `model_path`, with a readable list of its pieces and scores beside it
 /// (vocab_path_for(model_path), SentencePiece's .vocab format: "piece<TAB>score" per line).
 ///
-/// The corpus is checked first: a missing or empty file, or one that is not valid UTF-8,
-/// throws std::invalid_argument naming the file (and the line and byte). Lines are split at
-/// '\n' (a trailing '\r' is dropped); empty lines are skipped.
+/// The corpus is checked first: a missing or empty file, one that is not valid UTF-8 or has
+/// a line longer than 4192 bytes (which SentencePiece would skip with only a warning) throws
+/// std::invalid_argument naming the file (and the line and byte); so does a vocab size < 1.
+/// Lines are split at '\n' (a trailing '\r' is dropped); blank lines are skipped.
 /// SentencePiece options: model_type=bpe, vocab_size, character_coverage=1.0 (every
 /// character of the corpus gets a piece: ä ö ü ß), unk_id=0, bos_id=1, eos_id=2, pad_id=-1
 /// (no padding piece), all sentences used in file order (input_sentence_size=0, no
 /// shuffling), nmt_nfkc normalization (the default), num_threads=1 (BPE is single-threaded
-/// anyway), log level: warnings and errors only (minloglevel=1, a process-wide setting of
-/// SentencePiece's). A failure of SentencePiece (a vocabulary larger than the corpus can
-/// fill, or smaller than its characters) throws std::invalid_argument with SentencePiece's
-/// own message.
+/// anyway), log level: errors only (minloglevel=2, a process-wide setting of SentencePiece's:
+/// its progress report and its warning before "Vocabulary size too high" stay quiet). A failure of
+/// SentencePiece (a vocabulary larger than the corpus can fill, or smaller than its characters)
+/// throws std::invalid_argument with SentencePiece's own message.
 ///
 /// Deterministic to the byte: SentencePiece trains in memory here, from the sentences we
 /// hand it, so the model stores neither the corpus's path nor a model prefix (spm_train

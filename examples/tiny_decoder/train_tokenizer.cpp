@@ -72,7 +72,11 @@ int main(int argc, char** argv) {
                     sentences, tokens,
                     static_cast<double>(tokens) / static_cast<double>(sentences));
     } catch (const std::exception& e) {
-        std::cerr << "train_tokenizer: " << one_line(e.what()) << "\n";
+        // The library's messages begin with the function's name, which is this program's.
+        const std::string message = e.what();
+        const std::string name = "train_tokenizer: ";
+        const bool named = message.compare(0, name.size(), name) == 0;
+        std::cerr << (named ? "" : name) << one_line(message) << "\n";
         return 2;
     }
     return 0;
