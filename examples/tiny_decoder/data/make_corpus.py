@@ -344,7 +344,8 @@ def build(rng):
         capital_and_more(cap1(f) + ", das in {K} liegt.".format(**f))
         capital_and_more(cap2(f) + ", und {c} liegt in {K}.".format(**f), [(c, "cap_2")])
         capital_and_more(cap1(f) + ", einem Land in {K}.".format(**f))
-        capital_and_more(cap1(f) + ", einem Land in {K}, in dem man {L} spricht.".format(**f))
+        if len(country[2]) == 1:  # with two or three languages it gets long (31-34 tokens)
+            capital_and_more(cap1(f) + ", einem Land in {K}, in dem man {L} spricht.".format(**f))
         for n in neighbours_of[c]:
             fn = fields(by_name[n])
             capital_and_border(cap1(f) + ", das an {} grenzt.".format(n))
