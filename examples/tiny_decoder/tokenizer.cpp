@@ -183,28 +183,24 @@ bool has_top_level_fields(const std::string& bytes, std::initializer_list<std::u
     std::vector<std::uint64_t> seen;
     std::size_t pos = 0;
     while (pos < bytes.size()) {
-        std::uint64_t key = 0, length = 0;
+        std::uint64_t key = 0;
         if (!read_varint(bytes, pos, key)) return false;
-        switch (key & 7) {
-            case 0:
-                if (!read_varint(bytes, pos, length)) return false;
-                break;  // varint
-            case 1:
-                length = 8;
-                break;  // fixed64
-            case 5:
-                length = 4;
-                break;  // fixed32
-            case 2:
-                if (!read_varint(bytes, pos, length)) return false;
-                break;  // bytes
-            default:
-                return false;  // groups (3, 4) are not in a ModelProto
+        const std::uint64_t wire_type = key & 7;
+        std::uint64_t skip = 0;
+        if (wire_type == 0) {  // varint
+            std::uint64_t ignored = 0;
+            if (!read_varint(bytes, pos, ignored)) return false;
+        } else if (wire_type == 1) {  // fixed64
+            skip = 8;
+        } else if (wire_type == 2) {  // length-delimited: strings, bytes, messages
+            if (!read_varint(bytes, pos, skip)) return false;
+        } else if (wire_type == 5) {  // fixed32
+            skip = 4;
+        } else {
+            return false;  // groups (3, 4) do not occur in a ModelProto
         }
-        if ((key & 7) != 0) {
-            if (length > bytes.size() - pos) return false;
-            pos += static_cast<std::size_t>(length);
-        }
+        if (skip > bytes.size() - pos) return false;
+        pos += static_cast<std::size_t>(skip);
         seen.push_back(key >> 3);
     }
     for (const std::uint64_t field : wanted)
