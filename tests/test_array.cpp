@@ -25,6 +25,15 @@ BOOST_AUTO_TEST_CASE(shapes_equal_compares_extents_not_container_types) {
     BOOST_TEST(!shapes_equal(v, std::vector<std::size_t>{3, 2, 1}));
 }
 
+// The guide's way to build a one-column matrix (brace-initialising it is ambiguous).
+BOOST_AUTO_TEST_CASE(a_one_column_matrix_is_built_from_its_shape) {
+    Array X = Array::from_shape({2, 1});  // [2, 1]
+    X(0, 0) = 1.0;
+    X(1, 0) = 2.0;
+    BOOST_TEST(shape_string(X) == "[2, 1]");
+    BOOST_TEST(X(1, 0) == 2.0);
+}
+
 // ---- max_abs_diff: the largest |a - b|, with a NaN anywhere reported as NaN (a std::max
 // version let it pass as agreement) ----
 

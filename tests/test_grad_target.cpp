@@ -1,0 +1,81 @@
+// GradTarget: the three ways an op writes a gradient, and how the engine combines each with
+// what the tensor holds (dest <- alpha g + beta dest), without the op knowing which.
+#include "engine/core/grad_target.hpp"
+
+#include "test_helpers.hpp"
+
+BOOST_AUTO_TEST_SUITE(test_grad_target)
+
+using namespace tapegrad;
+using namespace tapegrad::test;
+
+namespace {
+const Array g{{1.0, 2.0}, {3.0, 4.0}};    // the gradient an op computes   [2, 2]
+const Array old{{10.0, 20.0}, {30.0, 40.0}};  // what dest held before        [2, 2]
+
+// dest after an op writes g in `way` (0 set, 1 set_product of g and the identity, 2 array())
+// into a target with alpha and beta.
+Array write(int way, double alpha, double beta) {
+    Array dest = old;  // [2, 2]
+    Array scratch;
+    GradTarget target("Test", 0, &dest, alpha, beta, &scratch);
+    const Array identity{{1.0, 0.0}, {0.0, 1.0}};  // [2, 2]
+    if (way == 0) target.set(g);
+    if (way == 1) target.set_product(rows_of(g), false, rows_of(identity), false);
+    if (way == 2) {
+        Array& out = target.array();
+        for (std::size_t i = 0; i < g.size(); ++i) out.data()[i] = g.data()[i];
+    }
+    BOOST_TEST(target.written());
+    target.finish();
+    return dest;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_way_of_writing_gives_alpha_g_plus_beta_dest) {
+    for (int way = 0; way < 3; ++way) {
+        BOOST_TEST_CONTEXT("way " << way) {
+            BOOST_TEST(write(way, 1.0, 0.0) == g, tt::per_element());                 // first
+            BOOST_TEST(write(way, 1.0, 1.0) == Array(old + g), tt::per_element());    // again
+            BOOST_TEST(write(way, -0.5, 1.0) == Array(old - 0.5 * g), tt::per_element());  // step
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(array_is_the_destination_itself_when_it_is_overwritten) {
+    Array dest = old;  // [2, 2]
+    Array scratch;
+    GradTarget plain("Test", 0, &dest, 1.0, 0.0, &scratch);
+    BOOST_TEST(&plain.array() == &dest);
+    GradTarget adding("Test", 0, &dest, 1.0, 1.0, &scratch);
+    BOOST_TEST(&adding.array() == &scratch);  // added in by finish()
+    BOOST_TEST(shapes_equal(scratch.shape(), dest.shape()));
+}
+
+BOOST_AUTO_TEST_CASE(a_gradient_of_another_shape_throws_naming_the_op_and_both_shapes) {
+    Array dest = old;  // [2, 2]
+    Array scratch;
+    GradTarget target("Square", 1, &dest, 1.0, 0.0, &scratch);
+    try {
+        target.set(Array{1.0, 2.0, 3.0});
+        BOOST_ERROR("expected std::logic_error");
+    } catch (const std::logic_error& e) {
+        const std::string msg = e.what();
+        BOOST_TEST(msg.find("Square::backward") != std::string::npos, msg);
+        BOOST_TEST(msg.find("input 1") != std::string::npos, msg);
+        BOOST_TEST(msg.find("[3]") != std::string::npos, msg);
+        BOOST_TEST(msg.find("[2, 2]") != std::string::npos, msg);
+    }
+    const Array A{{1.0, 2.0, 3.0}};  // [1, 3]
+    BOOST_CHECK_THROW(target.set_product(rows_of(A), true, rows_of(A), false), std::logic_error);
+}
+
+BOOST_AUTO_TEST_CASE(an_unwanted_target_ignores_set_and_refuses_array) {
+    GradTarget unwanted;
+    BOOST_TEST(!unwanted.wanted());
+    unwanted.set(g);  // nothing happens
+    BOOST_TEST(!unwanted.written());
+    BOOST_CHECK_THROW(unwanted.array(), std::logic_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
