@@ -10,7 +10,7 @@ using namespace tapegrad;
 using namespace tapegrad::test;
 
 namespace {
-const Array g{{1.0, 2.0}, {3.0, 4.0}};    // the gradient an op computes   [2, 2]
+const Array g{{1.0, 2.0}, {3.0, 4.0}};        // the gradient an op computes   [2, 2]
 const Array old{{10.0, 20.0}, {30.0, 40.0}};  // what dest held before        [2, 2]
 
 // dest after an op writes g in `way` (0 set, 1 set_product of g and the identity, 2 array())
@@ -35,8 +35,8 @@ Array write(int way, double alpha, double beta) {
 BOOST_AUTO_TEST_CASE(every_way_of_writing_gives_alpha_g_plus_beta_dest) {
     for (int way = 0; way < 3; ++way) {
         BOOST_TEST_CONTEXT("way " << way) {
-            BOOST_TEST(write(way, 1.0, 0.0) == g, tt::per_element());                 // first
-            BOOST_TEST(write(way, 1.0, 1.0) == Array(old + g), tt::per_element());    // again
+            BOOST_TEST(write(way, 1.0, 0.0) == g, tt::per_element());                      // first
+            BOOST_TEST(write(way, 1.0, 1.0) == Array(old + g), tt::per_element());         // again
             BOOST_TEST(write(way, -0.5, 1.0) == Array(old - 0.5 * g), tt::per_element());  // step
         }
     }

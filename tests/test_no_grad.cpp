@@ -29,9 +29,7 @@ BOOST_AUTO_TEST_CASE(recording_is_restored_by_an_exception_and_nested_scopes) {
     Tape tape;
     try {
         NoGrad guard(tape);
-        {
-            NoGrad inner(tape);
-        }
+        { NoGrad inner(tape); }
         BOOST_TEST(!tape.recording());  // the inner scope restores "off", not "on"
         throw std::runtime_error("leave the scope");
     } catch (const std::runtime_error&) {
