@@ -338,6 +338,29 @@ BOOST_AUTO_TEST_CASE(every_invalid_file_is_in_the_table_or_needs_an_option) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(messages_stay_one_line_for_odd_names_and_absurd_shapes) {
+    auto message = [](const std::string& header) {
+        std::string bytes(8, '\0');
+        const std::uint64_t n = header.size();
+        std::memcpy(&bytes[0], &n, 8);  // little-endian, as the format
+        try {
+            parse_safetensors(bytes + header, "mem");
+        } catch (const CheckpointError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    std::string rank_40 = "[1";
+    for (int i = 1; i < 40; ++i) rank_40 += ",1";
+    rank_40 += "]";
+    BOOST_TEST(
+        message(R"({"w":{"dtype":"F64","shape":)" + rank_40 + R"(,"data_offsets":[0,16]}})") ==
+        "mem: w: shape [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, ... (rank 40)] "
+        "holds 1 float64 = 8 bytes but data_offsets [0, 16] span 16");
+    BOOST_TEST(message(R"({"a\nb":{"dtype":"F32","shape":[],"data_offsets":[0,4]}})")
+                   .rfind("mem: a\\x0ab.dtype: F32 is not supported", 0) == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(require_finite_names_the_tensor_and_the_flat_index) {
     const std::string nan_path = kCheckpoints + "/invalid/nonfinite_nan.safetensors";
     const std::string inf_path = kCheckpoints + "/invalid/nonfinite_inf.safetensors";

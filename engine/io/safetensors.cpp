@@ -87,6 +87,15 @@ std::string describe(const json& j) {
     return printable(j.dump());  // a scalar parsed from the header: valid UTF-8, dumps fine
 }
 
+// shape_string, cut short for the absurd ranks a file may claim (the message stays a line).
+std::string shape_text(const Shape& shape) {
+    constexpr std::size_t kMaxRank = 16;
+    if (shape.size() <= kMaxRank) return shape_string(shape);
+    const Shape head(shape.begin(), shape.begin() + kMaxRank);
+    const std::string text = shape_string(head);
+    return text.substr(0, text.size() - 1) + ", ... (rank " + std::to_string(shape.size()) + ")]";
+}
+
 std::string offsets_string(std::uint64_t begin, std::uint64_t end) {
     return "[" + std::to_string(begin) + ", " + std::to_string(end) + "]";
 }
@@ -263,7 +272,7 @@ Entry parse_entry(const std::string& name, const json& j, std::uint64_t data_siz
     const std::uint64_t bytes = elements * kF64Bytes;  // no overflow: checked above
     if (e.end - e.begin != bytes) {
         fail(file, field,
-             "shape " + shape_string(e.shape) + " holds " + std::to_string(elements) +
+             "shape " + shape_text(e.shape) + " holds " + std::to_string(elements) +
                  " float64 = " + std::to_string(bytes) + " bytes but data_offsets " + span +
                  " span " + std::to_string(e.end - e.begin));
     }
@@ -639,7 +648,7 @@ Metadata load_checkpoint(const std::string& path, const NamedTensors& expected,
         const Array& a = *loaded.at(t.name);
         if (!shapes_equal(a.shape(), t.tensor.shape())) {
             fail(path, printable(t.name),
-                 "shape " + shape_string(a) + " in the file, the model expects " +
+                 "shape " + shape_text(a.shape()) + " in the file, the model expects " +
                      shape_string(t.tensor.shape()));
         }
     }
