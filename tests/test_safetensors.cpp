@@ -23,6 +23,12 @@
 
 #include "engine/io/safetensors.hpp"
 
+#include "engine/core/tape.hpp"
+#include "engine/inspect/testing.hpp"
+#include "engine/optim/adamw.hpp"
+#include "ops/linear.hpp"
+#include "ops/softmax_cross_entropy.hpp"
+
 namespace bdata = boost::unit_test::data;
 namespace fs = std::filesystem;
 using namespace tapegrad;
@@ -611,6 +617,72 @@ BOOST_AUTO_TEST_CASE(optimizer_state_rides_along_by_the_naming_convention) {
     }
     // Parameters alone do not load from a resume file: the optimizer's names are unknown.
     BOOST_CHECK_THROW(load_checkpoint(path, test_model(0.0)), CheckpointError);
+}
+
+// ---- resume: a run stopped at step k and resumed from its checkpoint is byte-identical ----
+
+namespace {
+
+// A small model trained with AdamW: z = x W^T + b, softmax cross-entropy, a fixed batch.
+struct Trainer {
+    NamedTensors params{{"W_out", Tensor::parameter(random_array({5, 4}, 21), "W_out")},
+                        {"b_out", Tensor::parameter(random_array({5}, 22), "b_out")}};
+    AdamW opt;
+    Tape tape;
+    Trainer() : opt(params, options()) {}
+    static AdamWOptions options() {
+        AdamWOptions o;
+        o.lr = 0.05;
+        o.weight_decay = 0.1;
+        o.decay_only_matrices = true;
+        return o;
+    }
+    void step() {
+        static const Array x = random_array({3, 4}, 23);  // [B, d]
+        tape.rewind();
+        Tensor z = linear(tape, Tensor(x), params[0].tensor, params[1].tensor);  // [B, V]
+        opt.zero_grad();
+        tape.backward(softmax_cross_entropy(tape, z, {0, 4, 2}));
+        opt.step();
+    }
+    // Parameters, the optimizer's moments ("optimizer.<state name>") in one list.
+    NamedTensors checkpoint_tensors() {
+        NamedTensors all = params;
+        for (const NamedTensor& s : opt.state()) all.push_back({"optimizer." + s.name, s.tensor});
+        return all;
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_run_resumed_from_its_checkpoint_is_byte_identical_at_every_later_step) {
+    const int k = 4;
+    ScratchDir dir;
+    const std::string path = dir.file("step4.safetensors");
+    Trainer straight;
+    std::vector<std::vector<Array>> trajectory;  // parameters after each step of 2k
+    for (int t = 0; t < 2 * k; ++t) {
+        straight.step();
+        trajectory.push_back(
+            {straight.params[0].tensor.value(), straight.params[1].tensor.value()});
+    }
+
+    {  // run k steps, save, stop
+        Trainer first;
+        for (int t = 0; t < k; ++t) first.step();
+        Metadata metadata = first.opt.hyperparameters();
+        metadata["optimizer.step"] = std::to_string(first.opt.step_count());
+        save_checkpoint(path, first.checkpoint_tensors(), metadata);
+    }
+    Trainer resumed;  // a new process would start here: fresh parameters, fresh optimizer
+    const Metadata metadata = load_checkpoint(path, resumed.checkpoint_tensors());
+    resumed.opt.set_step_count(std::stol(metadata.at("optimizer.step")));
+    for (int t = k; t < 2 * k; ++t) {
+        resumed.step();
+        BOOST_TEST_INFO("step " << t + 1);
+        BOOST_TEST(bit_identical(resumed.params[0].tensor.value(), trajectory[t][0]));
+        BOOST_TEST(bit_identical(resumed.params[1].tensor.value(), trajectory[t][1]));
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
