@@ -61,8 +61,10 @@ BOOST_AUTO_TEST_CASE(empty_and_scalar_arrays) {
 // A NaN in a or in b, first, in the middle or last, among finite differences larger and
 // smaller than 1: the result is NaN every time. (The tests' former helper lost a NaN that
 // was followed by another element; std::max(m, NaN) loses it anywhere.)
-BOOST_DATA_TEST_CASE(a_nan_anywhere_gives_nan, bdata::xrange(5) * bdata::xrange(2), position,
-                     in_b) {
+// (Listed values, not bdata::xrange: GCC 12 warns, as an error in CI, that xrange's iterator
+// may be used uninitialised when built with the sanitizers.)
+BOOST_DATA_TEST_CASE(a_nan_anywhere_gives_nan,
+                     bdata::make({0, 1, 2, 3, 4}) * bdata::make({false, true}), position, in_b) {
     Array a = {0.5, 3.0, -1.0, 2.0, 0.25};  // [5]
     Array b = {0.0, 1.0, -1.5, 4.0, 0.0};   // [5]
     (in_b ? b : a)(static_cast<std::size_t>(position)) = nan;
