@@ -78,7 +78,8 @@ BOOST_AUTO_TEST_CASE(ids_with_a_shape_give_an_output_of_that_shape_times_d) {
     const Array expected{{{-3.0, 0.5}, {0.1, 0.2}, {4.0, -4.5}},  // ids 2, 0, 3
                          {{1.0, 2.0}, {1.0, 2.0}, {-3.0, 0.5}}};  // ids 1, 1, 2
     BOOST_TEST(y.value() == expected, tt::per_element());
-    BOOST_TEST(Embedding{{1, 2}}.ids_shape.empty());  // the flat list by default
+    const Embedding flat{{1, 2}};
+    BOOST_TEST(flat.ids_shape.empty());  // the flat list by default
 }
 
 BOOST_AUTO_TEST_CASE(backward_with_an_ids_shape_scatters_the_same_rows) {
