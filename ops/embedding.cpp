@@ -24,7 +24,21 @@ void Embedding::forward(const Inputs<1>& in, Array& y) {
                                         " (ids must be in [0, " + std::to_string(n) + "))");
         }
     }
-    y.resize({ids.size(), d});  // [len, d]
+    if (!ids_shape.empty()) {
+        std::size_t count = 1;
+        for (const std::size_t n_i : ids_shape) count *= n_i;
+        if (count != ids.size()) {
+            Shape s(ids_shape.begin(), ids_shape.end());
+            throw std::invalid_argument("Embedding: ids_shape " + shape_string(s) + " holds " +
+                                        std::to_string(count) + " ids but " +
+                                        std::to_string(ids.size()) + " were given (W " +
+                                        shape_string(W) + ")");
+        }
+    }
+    Shape y_shape(ids_shape.begin(), ids_shape.end());
+    if (ids_shape.empty()) y_shape.push_back(ids.size());
+    y_shape.push_back(d);
+    y.resize(y_shape);  // [len, d] or [ids_shape..., d]
     for (std::size_t r = 0; r < ids.size(); ++r)
         std::copy_n(W.data() + ids[r] * d, d, y.data() + r * d);
 }

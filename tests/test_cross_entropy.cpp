@@ -80,4 +80,44 @@ BOOST_DATA_TEST_CASE(gradcheck_passes, bdata::make({1u, 2u}), seed) {
     BOOST_TEST(r.passed(), r.summary());
 }
 
+// Probabilities of any rank, rows flattened; target -100 (torch's default) is skipped and the
+// mean is over the rest: L = -(1/2) (log 0.25 + log 0.5).
+BOOST_AUTO_TEST_CASE(rank3_with_ignored_positions) {
+    const Array p0{{{0.5, 0.25, 0.25}, {0.2, 0.2, 0.6}}, {{0.1, 0.4, 0.5}, {0.3, 0.3, 0.4}}};
+    Tape tape;
+    Tensor p = Tensor::parameter(p0, "p");  // [2, 2, 3]
+    Tensor loss = cross_entropy(tape, p, {1, -100, 2, -100});
+    BOOST_TEST(loss.value()() == -(std::log(0.25) + std::log(0.5)) / 2.0, tt::tolerance(exact_tol));
+    tape.backward(loss);
+    Array expected = xt::zeros<double>({2, 2, 3});  // [2, 2, 3]
+    expected(0, 0, 1) = -1.0 / (2.0 * 0.25);
+    expected(1, 0, 2) = -1.0 / (2.0 * 0.5);
+    BOOST_TEST(p.grad() == expected, tt::tolerance(exact_tol) << tt::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(all_positions_ignored_give_a_nan_loss_and_a_zero_gradient) {
+    Tape tape;
+    Tensor p = Tensor::parameter(Array{{0.5, 0.5}, {0.25, 0.75}}, "p");
+    Tensor loss = cross_entropy(tape, p, {-100, -100});
+    BOOST_TEST(std::isnan(loss.value()()));
+    tape.backward(loss);
+    BOOST_TEST(p.grad() == (Array{{0.0, 0.0}, {0.0, 0.0}}), tt::per_element());
+}
+
+BOOST_DATA_TEST_CASE(gradcheck_passes_at_rank3_with_ignored_rows, bdata::make({1u, 2u}), seed) {
+    const Array p0 = random_array({2, 2, 4}, seed, 0.1, 0.9);                   // [2, 2, 4]
+    const GradcheckReport r = gradcheck_op(CrossEntropy{{2, 7, 0, 3}, 7}, p0);  // 7: ignored
+    BOOST_TEST(r.passed(), r.summary());
+}
+
+BOOST_AUTO_TEST_CASE(a_negative_target_that_is_not_ignore_index_throws) {
+    Tape tape;
+    Tensor p = Tensor::parameter(Array{{0.5, 0.5}, {0.25, 0.75}}, "p");
+    check_invalid_argument(
+        [&] {
+            cross_entropy(tape, p, {-2, 0});
+        },
+        {"CrossEntropy", "target -2", "row 0", "[0, 2)", "[2, 2]"});
+}
+
 BOOST_AUTO_TEST_SUITE_END()

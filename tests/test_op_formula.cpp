@@ -11,9 +11,12 @@
 #include "ops/add.hpp"
 #include "ops/cross_entropy.hpp"
 #include "ops/embedding.hpp"
+#include "ops/gelu.hpp"
+#include "ops/layer_norm.hpp"
 #include "ops/linear.hpp"
 #include "ops/mul.hpp"
 #include "ops/relu.hpp"
+#include "ops/rms_norm.hpp"
 #include "ops/sigmoid.hpp"
 #include "ops/soft_target_cross_entropy.hpp"
 #include "ops/softmax.hpp"
@@ -59,6 +62,9 @@ std::map<std::string, Formulas> shipped_ops() {
     add<ReLU>(ops, 1);
     add<Sigmoid>(ops, 1);
     add<Embedding>(ops, 1);
+    add<LayerNorm>(ops, 3);
+    add<GELU>(ops, 1);
+    add<RMSNorm>(ops, 2);
     add<Add>(ops, 2);
     add<Mul>(ops, 2);
     return ops;

@@ -5,6 +5,7 @@
 #include "engine/inspect/gradcheck.hpp"
 #include "ops/cross_entropy.hpp"
 #include "ops/softmax.hpp"
+#include "replay_memory.hpp"
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_softmax_cross_entropy)
@@ -155,7 +156,137 @@ BOOST_AUTO_TEST_CASE(a_replayed_step_keeps_the_saved_exponentials_memory) {
     tape.rewind();
     tape.backward(softmax_cross_entropy(tape, z, {1, 2}));
     BOOST_TEST(node.op.saved.exp_shifted.data() == memory);
-    BOOST_TEST(node.op.targets == (std::vector<std::size_t>{1, 2}), tt::per_element());
+    BOOST_TEST(node.op.targets == (std::vector<std::int64_t>{1, 2}), tt::per_element());
+}
+
+// Logits of any rank: [B, T, V] is the [B T, V] matrix of its rows, one target per position.
+BOOST_AUTO_TEST_CASE(rank3_logits_are_their_rows_flattened) {
+    const Array z3 = random_array({2, 3, 4}, 5, -2.0, 2.0);  // [2, 3, 4]
+    Array z2 = z3;                                           // [6, 4]
+    z2.reshape({6, 4});
+    const std::vector<std::int64_t> targets{3, 0, 1, 1, 2, 0};
+    Tape tape3, tape2;
+    Tensor a = Tensor::parameter(z3, "z3");
+    Tensor b = Tensor::parameter(z2, "z2");
+    Tensor loss3 = softmax_cross_entropy(tape3, a, targets);
+    Tensor loss2 = softmax_cross_entropy(tape2, b, targets);
+    BOOST_TEST(loss3.value()() == loss2.value()());
+    tape3.backward(loss3);
+    tape2.backward(loss2);
+    BOOST_TEST(a.grad().shape() == z3.shape(), tt::per_element());
+    Array grad2 = a.grad();  // [6, 4]
+    grad2.reshape({6, 4});
+    BOOST_TEST(max_abs_diff(grad2, b.grad()) == 0.0);
+}
+
+// Targets -100 (torch's default ignore_index) mark padding: no loss, no gradient, and the
+// mean is over the 2 positions that count. L = -(1/2) (log p[0, 1] + log p[2, 2]).
+BOOST_AUTO_TEST_CASE(ignored_positions_contribute_no_loss_and_no_gradient) {
+    const Array z0{{{1.0, 2.0, 0.5}, {3.0, -1.0, 0.0}}, {{0.2, 0.1, -0.4}, {9.0, 9.0, 9.0}}};
+    Tape tape;
+    Tensor z = Tensor::parameter(z0, "z");  // [2, 2, 3]
+    Tensor loss = softmax_cross_entropy(tape, z, {1, -100, 2, -100});
+    Array z_rows = z0;  // [4, 3]
+    z_rows.reshape({4, 3});
+    const Array p = tapegrad::softmax(z_rows);  // [4, 3]
+    BOOST_TEST(loss.value()() == -(std::log(p(0, 1)) + std::log(p(2, 2))) / 2.0,
+               tt::tolerance(exact_tol));
+    tape.backward(loss);
+    Array expected = p / 2.0;  // (p - y) / B with B = 2   [4, 3]
+    expected(0, 1) -= 0.5;
+    expected(2, 2) -= 0.5;
+    for (std::size_t j = 0; j < 3; ++j) expected(1, j) = expected(3, j) = 0.0;  // ignored
+    expected.reshape({2, 2, 3});
+    BOOST_TEST(z.grad() == expected, tt::tolerance(exact_tol) << tt::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(ignore_index_is_configurable) {
+    const Array z0 = random_array({3, 4}, 8, -2.0, 2.0);  // [3, 4]
+    Tape tape, reference_tape;
+    Tensor z = Tensor::parameter(z0, "z");
+    Tensor r = Tensor::parameter(z0, "r");
+    // Class 0 as padding: row 0 is ignored, so the same as -100 in that row.
+    Tensor loss = softmax_cross_entropy(tape, z, {0, 2, 3}, 0);
+    Tensor reference = softmax_cross_entropy(reference_tape, r, {-100, 2, 3});
+    BOOST_TEST(loss.value()() == reference.value()());
+    tape.backward(loss);
+    reference_tape.backward(reference);
+    BOOST_TEST(max_abs_diff(z.grad(), r.grad()) == 0.0);
+    BOOST_TEST(SoftmaxCrossEntropy{}.ignore_index == -100);
+}
+
+// torch.nn.functional.cross_entropy gives NaN (0/0, the mean of no terms) and a zero gradient;
+// so do we: a step on an all-padding batch changes nothing, and the loss says so.
+BOOST_AUTO_TEST_CASE(all_positions_ignored_give_a_nan_loss_and_a_zero_gradient) {
+    Tape tape;
+    Tensor z = Tensor::parameter(Array{{1.0, 2.0}, {3.0, 4.0}}, "z");
+    Tensor loss = softmax_cross_entropy(tape, z, {-100, -100});
+    BOOST_TEST(std::isnan(loss.value()()));
+    tape.backward(loss);
+    BOOST_TEST(z.grad() == (Array{{0.0, 0.0}, {0.0, 0.0}}), tt::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(ignored_rows_match_central_differences_at_rank3) {
+    const Array z0 = random_array({2, 2, 5}, 9, -3.0, 3.0);  // [2, 2, 5]
+    const std::vector<std::int64_t> targets{4, -100, 0, 2};
+    Tape tape;
+    Tensor z = Tensor::parameter(z0, "z");
+    tape.backward(softmax_cross_entropy(tape, z, targets));
+    const auto loss_of = [&](const Array& zv) {
+        Tape t;
+        return softmax_cross_entropy(t, Tensor::parameter(zv, "z"), targets).value()();
+    };
+    BOOST_TEST(max_abs_diff(z.grad(), finite_difference(loss_of, z0)) < fd_tol);
+}
+
+BOOST_DATA_TEST_CASE(gradcheck_passes_at_rank3_with_ignored_rows, bdata::make({1u, 2u, 3u}), seed) {
+    const Array z0 = random_array({2, 3, 4}, seed, -3.0, 3.0);  // [2, 3, 4]
+    const GradcheckReport r = gradcheck_op(SoftmaxCrossEntropy{{3, -100, 0, 2, 2, -100}}, z0);
+    BOOST_TEST(r.passed(), r.summary());
+}
+
+BOOST_AUTO_TEST_CASE(a_negative_target_that_is_not_ignore_index_throws) {
+    Tape tape;
+    Tensor z = Tensor::parameter(Array{{1.0, 2.0, 3.0}, {0.0, 1.0, 2.0}}, "z");
+    check_invalid_argument(
+        [&] {
+            softmax_cross_entropy(tape, z, {0, -1});
+        },
+        {"SoftmaxCrossEntropy", "target -1", "row 1", "[0, 3)", "[2, 3]", "ignore_index -100"});
+    check_invalid_argument(
+        [&] {
+            softmax_cross_entropy(tape, z, {0, -100}, -1);
+        },
+        {"SoftmaxCrossEntropy", "target -100", "[2, 3]", "ignore_index -1"});
+    check_invalid_argument(
+        [&] { softmax_cross_entropy(tape, Tensor::parameter(Array(1.0), "z"), {0}); },
+        {"SoftmaxCrossEntropy", "[..., V]", "[]"});
+    BOOST_TEST(tape.size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(size_t_lists_and_braced_lists_still_convert) {
+    const std::vector<std::size_t> unsigned_targets{2, 0};
+    const std::size_t one = 1;
+    Tape tape;
+    Tensor z = Tensor::parameter(Array{{1.0, 2.0, 3.0}, {0.0, 1.0, 2.0}}, "z");
+    const double a = softmax_cross_entropy(tape, z, unsigned_targets).value()();
+    const double b = softmax_cross_entropy(tape, z, {2, 0}).value()();
+    const double c = softmax_cross_entropy(tape, z, std::vector<std::int64_t>{2, 0}).value()();
+    BOOST_TEST(a == b);
+    BOOST_TEST(a == c);
+    BOOST_TEST(softmax_cross_entropy(tape, z, {one, one}).value()() ==
+               softmax_cross_entropy(tape, z, {1, 1}).value()());
+}
+
+BOOST_AUTO_TEST_CASE(replaying_the_tape_allocates_nothing) {
+    Tensor z = Tensor::parameter(random_array({4, 8, 64}, 4, -3.0, 3.0), "z");  // [4, 8, 64]
+    std::vector<std::int64_t> targets(32);
+    for (std::size_t r = 0; r < targets.size(); ++r)
+        targets[r] = r % 5 == 4 ? -100 : static_cast<std::int64_t>((r * 7) % 64);
+    check_replay_allocates_nothing([&](Tape& tape) {
+        z.zero_grad();
+        tape.backward(softmax_cross_entropy(tape, z, targets));
+    });
 }
 
 BOOST_AUTO_TEST_SUITE_END()
