@@ -9,19 +9,30 @@
 
 #include "engine/core/node.hpp"
 #include "ops/add.hpp"
+#include "ops/add_bias.hpp"
+#include "ops/causal_softmax.hpp"
 #include "ops/cross_entropy.hpp"
 #include "ops/embedding.hpp"
 #include "ops/gelu.hpp"
 #include "ops/layer_norm.hpp"
 #include "ops/linear.hpp"
+#include "ops/mat_mul.hpp"
+#include "ops/mean.hpp"
+#include "ops/mean_axis.hpp"
 #include "ops/mul.hpp"
 #include "ops/relu.hpp"
+#include "ops/reshape.hpp"
 #include "ops/rms_norm.hpp"
+#include "ops/scale.hpp"
 #include "ops/sigmoid.hpp"
+#include "ops/slice.hpp"
 #include "ops/soft_target_cross_entropy.hpp"
 #include "ops/softmax.hpp"
 #include "ops/softmax_cross_entropy.hpp"
+#include "ops/sum.hpp"
+#include "ops/sum_axis.hpp"
 #include "ops/tanh.hpp"
+#include "ops/transpose.hpp"
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_op_formula)
@@ -55,6 +66,17 @@ std::map<std::string, Formulas> shipped_ops() {
     std::map<std::string, Formulas> ops;
     add<Linear>(ops, 3);
     add<Softmax>(ops, 1);
+    add<MatMul>(ops, 2);
+    add<Reshape>(ops, 1);
+    add<Transpose>(ops, 1);
+    add<Slice>(ops, 1);
+    add<Scale>(ops, 1);
+    add<Sum>(ops, 1);
+    add<Mean>(ops, 1);
+    add<SumAxis>(ops, 1);
+    add<MeanAxis>(ops, 1);
+    add<AddBias>(ops, 2);
+    add<CausalSoftmax>(ops, 1);
     add<CrossEntropy>(ops, 1);
     add<SoftmaxCrossEntropy>(ops, 1);
     add<SoftTargetCrossEntropy>(ops, 1);

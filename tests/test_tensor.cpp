@@ -42,4 +42,21 @@ BOOST_AUTO_TEST_CASE(an_empty_handle_throws_instead_of_crashing) {
     BOOST_CHECK_THROW(empty.grad(), std::logic_error);
 }
 
+BOOST_AUTO_TEST_CASE(item_is_the_value_of_a_one_element_tensor) {
+    BOOST_TEST(Tensor(Array(2.5)).item() == 2.5);  // a scalar []
+    Array one = xt::zeros<double>({1, 1});         // [1, 1]
+    one(0, 0) = -1.25;
+    BOOST_TEST(Tensor(one).item() == -1.25);
+    check_invalid_argument(
+        [] {
+            Tensor(Array{1.0, 2.0}, false, "loss").item();
+        },
+        {"Tensor::item", "loss", "[2]", "2 elements"});
+    check_invalid_argument(
+        [] {
+            Tensor(Array(xt::zeros<double>({0, 3}))).item();
+        },
+        {"Tensor::item", "[0, 3]", "0 elements"});
+}
+
 BOOST_AUTO_TEST_SUITE_END()

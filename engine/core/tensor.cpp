@@ -1,6 +1,7 @@
 #include "engine/core/tensor.hpp"
 
 #include <stdexcept>
+#include <string>
 
 namespace tapegrad {
 
@@ -13,6 +14,17 @@ Tensor::Tensor(Array value, bool requires_grad, std::string name)
 
 Tensor Tensor::parameter(Array value, std::string name) {
     return Tensor(std::move(value), true, std::move(name));
+}
+
+double Tensor::item() const {
+    const Array& v = data().value;
+    if (v.size() != 1) {
+        throw std::invalid_argument("Tensor::item: tensor" +
+                                    (name().empty() ? std::string() : " " + name()) + " " +
+                                    shape_string(v) + " has " + std::to_string(v.size()) +
+                                    " elements, item() needs exactly one");
+    }
+    return v.data()[0];
 }
 
 TensorData& Tensor::data() const {

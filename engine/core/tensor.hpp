@@ -33,6 +33,9 @@ public:
     const Array& value() const { return data().value; }
     Array& value() { return data().value; }  // e.g. for an optimizer step
     const Shape& shape() const { return data().value.shape(); }
+    /// The value of a one-element tensor (a loss); throws std::invalid_argument naming the
+    /// tensor and its shape when it holds another number of elements.
+    double item() const;
 
     /// dL/d(value) summed over every backward pass since the last zero_grad();
     /// zeros of the value's shape when no gradient has reached the tensor.
