@@ -132,6 +132,18 @@ BOOST_AUTO_TEST_CASE(the_layer_names_and_initialises_its_parameters_as_pytorch_d
     BOOST_TEST(out.value() == expected.value(), tt::per_element());
 }
 
+// ops/README.md's "Attention, composed" counts the nodes: 3 Slice, 3 x (Reshape, Transpose),
+// MatMul, Scale, CausalSoftmax, MatMul, then Transpose and Reshape.
+BOOST_AUTO_TEST_CASE(the_composition_is_fifteen_nodes_as_the_guide_lists_them) {
+    Tape tape;
+    causal_self_attention(tape, Tensor::parameter(random_array({1, 3, 12}, 2), "qkv"), 2);
+    BOOST_TEST_REQUIRE(tape.size() == 15u);
+    const char* ops[] = {"Slice",     "Reshape",       "Transpose", "Slice",     "Reshape",
+                         "Transpose", "Slice",         "Reshape",   "Transpose", "MatMul",
+                         "Scale",     "CausalSoftmax", "MatMul",    "Transpose", "Reshape"};
+    for (std::size_t n = 0; n < 15; ++n) BOOST_TEST(std::string(tape.node(n).op_name()) == ops[n]);
+}
+
 BOOST_AUTO_TEST_CASE(bad_shapes_throw_naming_the_function_the_shape_and_h) {
     Tape tape;
     check_invalid_argument(
