@@ -28,23 +28,36 @@ template <class Step>
 void check_replay_allocates_nothing(Step&& step) {
     Tape tape;
     std::vector<const double*> outputs;
-    std::size_t after_warm_up = 0;
+    std::size_t after_warm_up = 0, moved = 0, first_moved_node = 0;
+    int first_moved_step = 0;
+    bool same_size = true;
     for (int i = 1; i <= 50; ++i) {
         tape.rewind();
         step(tape);
         if (i == 2) {
-            after_warm_up = heap_bytes_in_use();
+            outputs.reserve(tape.size());
             for (std::size_t n = 0; n < tape.size(); ++n)
                 outputs.push_back(tape.node(n).output().value().data());
+            after_warm_up = heap_bytes_in_use();  // with `outputs` held
         }
         if (i > 2) {
-            BOOST_TEST_REQUIRE(tape.size() == outputs.size());
-            for (std::size_t n = 0; n < tape.size(); ++n)
-                BOOST_TEST(tape.node(n).output().value().data() == outputs[n],
-                           "node " << n << " moved its output at step " << i);
+            // Counted here, asserted after the loop: Boost.Test's own bookkeeping of a passing
+            // assertion can take heap (measured: ~1 KiB over 1,200 of them), which is not ours.
+            same_size = same_size && tape.size() == outputs.size();
+            for (std::size_t n = 0; n < tape.size() && n < outputs.size(); ++n) {
+                if (tape.node(n).output().value().data() == outputs[n]) continue;
+                if (moved++ == 0) {
+                    first_moved_node = n;
+                    first_moved_step = i;
+                }
+            }
         }
     }
-    BOOST_TEST(heap_bytes_in_use() == after_warm_up);
+    const std::size_t at_the_end = heap_bytes_in_use();
+    BOOST_TEST(same_size, "the replayed tape changed its number of nodes");
+    BOOST_TEST(moved == 0u, moved << " node outputs moved, first node " << first_moved_node
+                                  << " at step " << first_moved_step);
+    BOOST_TEST(at_the_end == after_warm_up);
 }
 
 }  // namespace tapegrad::test

@@ -47,7 +47,7 @@ BOOST_AUTO_TEST_CASE(two_lookups_in_one_table_add_up) {
 
 BOOST_DATA_TEST_CASE(gradcheck_passes, bdata::make({1u, 2u, 3u}), seed) {
     const GradcheckReport r =
-        gradcheck_op(Embedding{{3, 1, 3, 4, 1}}, random_array({5, 3}, seed));  // id 0, 2 unused
+        gradcheck_op(Embedding{{3, 1, 3, 4, 1}, {}}, random_array({5, 3}, seed));  // id 0, 2 unused
     BOOST_TEST(r.passed(), r.summary());
 }
 
@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(ids_with_a_shape_give_an_output_of_that_shape_times_d) {
     const Array expected{{{-3.0, 0.5}, {0.1, 0.2}, {4.0, -4.5}},  // ids 2, 0, 3
                          {{1.0, 2.0}, {1.0, 2.0}, {-3.0, 0.5}}};  // ids 1, 1, 2
     BOOST_TEST(y.value() == expected, tt::per_element());
-    const Embedding flat{{1, 2}};
+    const Embedding flat{{1, 2}, {}};
     BOOST_TEST(flat.ids_shape.empty());  // the flat list by default
 }
 
