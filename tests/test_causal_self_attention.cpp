@@ -85,9 +85,9 @@ BOOST_AUTO_TEST_CASE(gradient_matches_finite_differences_and_gradcheck) {
 
 BOOST_AUTO_TEST_CASE(the_layer_gradchecks_in_every_parameter) {
     Random rng(7);
-    const CausalSelfAttention attn(8, 2, rng);
+    const CausalSelfAttention attn("attn", 8, 2, rng);
     std::vector<Tensor> params;
-    for (const NamedTensor& p : attn.parameters("")) params.push_back(p.tensor);
+    for (const NamedTensor& p : attn.parameters()) params.push_back(p.tensor);
     // Biases of zero and tiny weights make a weak check: start from values of order 1.
     std::vector<Array> values{random_array({2, 4, 8}, 4)};  // x [B, T, C]
     for (std::size_t i = 0; i < params.size(); ++i)
@@ -103,14 +103,15 @@ BOOST_AUTO_TEST_CASE(the_layer_gradchecks_in_every_parameter) {
 
 BOOST_AUTO_TEST_CASE(the_layer_names_and_initialises_its_parameters_as_pytorch_does) {
     Random rng(42);
-    const CausalSelfAttention attn(8, 2, rng);
-    const NamedTensors p = attn.parameters("blocks.0.attn");
+    const CausalSelfAttention attn("blocks.0.attn", 8, 2, rng);
+    const NamedTensors p = attn.parameters();
     BOOST_TEST_REQUIRE(p.size() == 4u);
     BOOST_TEST(p[0].name == "blocks.0.attn.qkv.weight");
     BOOST_TEST(p[1].name == "blocks.0.attn.qkv.bias");
     BOOST_TEST(p[2].name == "blocks.0.attn.proj.weight");
     BOOST_TEST(p[3].name == "blocks.0.attn.proj.bias");
-    BOOST_TEST(attn.parameters("")[0].name == "qkv.weight");
+    Random other(42);
+    BOOST_TEST(CausalSelfAttention("", 8, 2, other).parameters()[0].name == "qkv.weight");
     Random same(42);
     const Array W_qkv = normal({24, 8}, 0.02, same);  // [3C, C]
     const Array W_proj = normal({8, 8}, 0.02, same);  // [C, C]
@@ -122,13 +123,25 @@ BOOST_AUTO_TEST_CASE(the_layer_names_and_initialises_its_parameters_as_pytorch_d
     // The layer's forward is x W_qkv^T + b -> attention -> W_proj.
     const Array x0 = random_array({2, 4, 8}, 8);  // [B, T, C]
     Tape tape;
-    const Tensor out = attn.forward(tape, Tensor(x0));
+    const Tensor out = attn(tape, Tensor(x0));
     Tape direct;
     const Tensor expected = linear(
         direct,
         causal_self_attention(direct, linear(direct, Tensor(x0), p[0].tensor, p[1].tensor), 2),
         p[2].tensor, p[3].tensor);
     BOOST_TEST(out.value() == expected.value(), tt::per_element());
+}
+
+// ops/README.md's "Attention, composed" counts the nodes: 3 Slice, 3 x (Reshape, Transpose),
+// MatMul, Scale, CausalSoftmax, MatMul, then Transpose and Reshape.
+BOOST_AUTO_TEST_CASE(the_composition_is_fifteen_nodes_as_the_guide_lists_them) {
+    Tape tape;
+    causal_self_attention(tape, Tensor::parameter(random_array({1, 3, 12}, 2), "qkv"), 2);
+    BOOST_TEST_REQUIRE(tape.size() == 15u);
+    const char* ops[] = {"Slice",     "Reshape",       "Transpose", "Slice",     "Reshape",
+                         "Transpose", "Slice",         "Reshape",   "Transpose", "MatMul",
+                         "Scale",     "CausalSoftmax", "MatMul",    "Transpose", "Reshape"};
+    for (std::size_t n = 0; n < 15; ++n) BOOST_TEST(std::string(tape.node(n).op_name()) == ops[n]);
 }
 
 BOOST_AUTO_TEST_CASE(bad_shapes_throw_naming_the_function_the_shape_and_h) {
@@ -149,7 +162,7 @@ BOOST_AUTO_TEST_CASE(bad_shapes_throw_naming_the_function_the_shape_and_h) {
         },
         {"causal_self_attention", "qkv [4, 24]"});
     Random rng(1);
-    check_invalid_argument([&] { CausalSelfAttention(8, 3, rng); },
+    check_invalid_argument([&] { CausalSelfAttention("attn", 8, 3, rng); },
                            {"CausalSelfAttention", "C = 8", "H = 3"});
 }
 
@@ -167,11 +180,11 @@ std::string non_finite_message(const std::function<void()>& f) {
 // whole causal attention step, forward and backward.
 BOOST_AUTO_TEST_CASE(check_finite_is_quiet_on_valid_input_and_names_the_op_on_a_nan) {
     Random rng(3);
-    const CausalSelfAttention attn(8, 2, rng);
+    const CausalSelfAttention attn("attn", 8, 2, rng);
     Tape tape;
     tape.set_check_finite(true);
     Tensor x = Tensor::parameter(random_array({2, 4, 8}, 9), "x");
-    BOOST_CHECK_NO_THROW(tape.backward(mean(tape, attn.forward(tape, x))));
+    BOOST_CHECK_NO_THROW(tape.backward(mean(tape, attn(tape, x))));
 
     // A real NaN in the scores: CausalSoftmax is named (node 0: its input is a leaf).
     tape.clear();
@@ -188,7 +201,7 @@ BOOST_AUTO_TEST_CASE(check_finite_is_quiet_on_valid_input_and_names_the_op_on_a_
     Array x_nan = random_array({2, 4, 8}, 11);  // [B, T, C]
     x_nan(0, 3, 5) = std::numeric_limits<double>::quiet_NaN();
     Tensor bad = Tensor::parameter(x_nan, "x");
-    const std::string first = non_finite_message([&] { attn.forward(tape, bad); });
+    const std::string first = non_finite_message([&] { attn(tape, bad); });
     for (const char* part : {"forward of Linear", "node 0", "x [2, 4, 8] (already non-finite)"})
         BOOST_TEST(first.find(part) != std::string::npos, first << " lacks " << part);
 }
@@ -203,17 +216,17 @@ std::size_t heap_in_use() {
 BOOST_AUTO_TEST_CASE(replaying_an_attention_step_keeps_memory_flat) {
     const std::size_t B = 2, T = 16, C = 32, H = 4;
     Random rng(5);
-    const CausalSelfAttention attn(C, H, rng);
+    const CausalSelfAttention attn("attn", C, H, rng);
     Tensor x = Tensor::parameter(normal({B, T, C}, 1.0, rng), "x");   // [B, T, C]
     Tensor wpe = Tensor::parameter(normal({T, C}, 0.1, rng), "wpe");  // [T, C]
     std::vector<Tensor> params{x, wpe};
-    for (const NamedTensor& p : attn.parameters("attn")) params.push_back(p.tensor);
+    for (const NamedTensor& p : attn.parameters()) params.push_back(p.tensor);
     Tape tape;
     std::size_t after_warm_up = 0, nodes = 0;
     for (int step = 1; step <= 200; ++step) {
         tape.rewind();
         {
-            const Tensor y = add_bias(tape, attn.forward(tape, x), wpe);         // [B, T, C]
+            const Tensor y = add_bias(tape, attn(tape, x), wpe);                 // [B, T, C]
             const Tensor per_token = sum_axis(tape, y, 2);                       // [B, T]
             const Tensor per_batch = mean_axis(tape, per_token, 1);              // [B]
             const Tensor loss = add(tape, sum(tape, per_batch), mean(tape, y));  // []

@@ -5,6 +5,7 @@
 #include <string>
 
 #include <xtensor/xmanipulation.hpp>
+#include <xtensor/xmath.hpp>
 
 #include "test_helpers.hpp"
 
@@ -109,6 +110,29 @@ struct Symmetrize {
     void backward(const Inputs<1>&, const Array&, const Array& grad_y, GradTargets<1>& grad) {
         const Array g = grad_y + xt::transpose(grad_y);  // [n, n]
         grad[0].set(g);
+    }
+};
+
+/// L = offset + sum_i x_i^2, a scalar with a correct backward dL/dx_i = 2 x_i.
+struct OffsetSquares {
+    static constexpr const char* name = "OffsetSquares";
+    double offset = 0.0;
+    void forward(const Inputs<1>& in, Array& y) {
+        y.resize(Shape{});
+        y() = offset;
+        for (double v : in[0]) y() += v * v;
+    }
+    void backward(const Inputs<1>& in, const Array&, const Array& grad_y, GradTargets<1>& grad) {
+        grad[0].set(2.0 * in[0] * grad_y());
+    }
+};
+
+/// y = log(x) elementwise, dL/dx = dL/dy / x.
+struct Log {
+    static constexpr const char* name = "Log";
+    void forward(const Inputs<1>& in, Array& y) { y = xt::log(in[0]); }
+    void backward(const Inputs<1>& in, const Array&, const Array& grad_y, GradTargets<1>& grad) {
+        grad[0].set(grad_y / in[0]);
     }
 };
 
@@ -260,6 +284,42 @@ BOOST_AUTO_TEST_CASE(a_symmetric_gradient_matrix_is_inconclusive) {
     const GradcheckReport r = gradcheck_op(Symmetrize{}, M);
     BOOST_TEST(r.status == GradcheckStatus::inconclusive, r.summary());
     BOOST_TEST(r.reason.find("symmetric matrix") != std::string::npos, r.reason);
+}
+
+// The summary always shows L: here a moderate one.
+BOOST_AUTO_TEST_CASE(the_summary_shows_the_loss) {
+    const GradcheckReport r = gradcheck_op(OffsetSquares{}, Array{0.5, -1.5});
+    BOOST_TEST(r.passed(), r.summary());
+    BOOST_TEST(r.loss == 2.5);
+    BOOST_TEST(r.summary().find("loss L = 2.5") != std::string::npos, r.summary());
+}
+
+// A correct backward under a loss of 1e12: rounding L to doubles (spacing ~1.2e-4 there) over
+// a step of ~6e-6 makes the numeric gradient wrong by ~10, so the check fails, and says why.
+BOOST_AUTO_TEST_CASE(a_huge_loss_fails_with_the_rounding_it_explains) {
+    const GradcheckReport r = gradcheck_op(OffsetSquares{1e12}, Array{0.5, -1.5});
+    BOOST_TEST(r.status == GradcheckStatus::failed, r.summary());
+    BOOST_TEST(r.rounding > 1.0, r.summary());  // eps 1e12 / 6e-6 ~ 37
+    for (const char* part : {"loss L = 1e+12", "rounding L", "too large for finite differences"})
+        BOOST_TEST(r.summary().find(part) != std::string::npos, r.summary() << " lacks " << part);
+    // The same function without the offset passes: the backward was right all along.
+    BOOST_TEST(gradcheck_op(OffsetSquares{}, Array{0.5, -1.5}).passed());
+}
+
+// log(0) = -inf: L is not finite, nothing can be compared.
+BOOST_AUTO_TEST_CASE(a_loss_that_is_not_finite_is_inconclusive_and_says_so) {
+    const GradcheckReport r = gradcheck_op(Log{}, Array{0.5, 0.0, 2.0});
+    BOOST_TEST(r.status == GradcheckStatus::inconclusive, r.summary());
+    BOOST_TEST(!std::isfinite(r.loss));
+    BOOST_TEST(r.reason.find("is not finite at these inputs") != std::string::npos, r.summary());
+}
+
+// Finite at x, NaN one step below it (log of a negative number): named in the failure.
+BOOST_AUTO_TEST_CASE(a_loss_that_is_not_finite_one_step_away_is_named) {
+    const GradcheckReport r = gradcheck_op(Log{}, Array{0.5, 1e-7, 2.0});
+    BOOST_TEST(r.status == GradcheckStatus::failed, r.summary());
+    BOOST_TEST(r.index == std::vector<std::size_t>{1}, tt::per_element());
+    BOOST_TEST(r.reason.find("not finite one step away") != std::string::npos, r.summary());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -108,7 +108,8 @@ std::ostream& operator<<(std::ostream& out, GradcheckStatus status) {
 std::string GradcheckReport::summary() const {
     std::ostringstream out;
     out.precision(10);
-    out << "gradcheck " << to_string(status) << ": " << elements_checked << " elements checked";
+    out << "gradcheck " << to_string(status) << ": " << elements_checked
+        << " elements checked, loss L = " << loss;
     if (elements_checked > 0) {
         out << "; worst: input " << input << " at [";
         for (std::size_t d = 0; d < index.size(); ++d) out << (d ? ", " : "") << index[d];
@@ -196,6 +197,10 @@ GradcheckReport gradcheck(const TapeFunction& f, const std::vector<Array>& input
                 const double scale = std::max(std::abs(a), std::abs(numeric));
                 report.rel_error = scale > 0.0 ? abs_error / scale : 0.0;
                 report.step = h;
+                report.loss_plus = loss_plus;
+                report.loss_minus = loss_minus;
+                report.rounding = std::numeric_limits<double>::epsilon() *
+                                  std::max(std::abs(loss_plus), std::abs(loss_minus)) / h;
             }
         }
         const std::string name = std::to_string(k);
@@ -216,11 +221,31 @@ GradcheckReport gradcheck(const TapeFunction& f, const std::vector<Array>& input
         for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
         return s;
     };
-    if (worst_ratio > 1.0) {
+    if (!std::isfinite(report.loss)) {
+        report.status = GradcheckStatus::inconclusive;
+        std::ostringstream reason;
+        reason << "the loss L = " << report.loss
+               << " is not finite at these inputs, so neither gradient means anything; look "
+                  "for an infinite or huge fill (a -inf mask), log(0) or an overflow";
+        report.reason = reason.str();
+    } else if (worst_ratio > 1.0) {
         report.status = GradcheckStatus::failed;
         std::ostringstream reason;
+        reason.precision(3);
         reason << "|analytic - numeric| > atol + rtol * |numeric| with atol = " << options.atol
                << ", rtol = " << options.rtol;
+        const double allowed = options.atol + options.rtol * std::abs(report.numeric);
+        if (!std::isfinite(report.loss_plus) || !std::isfinite(report.loss_minus)) {
+            reason << "; L(x + h) = " << report.loss_plus << " and L(x - h) = " << report.loss_minus
+                   << " there: the loss is not finite one step away from the input";
+        } else if (report.rounding >= 0.1 * allowed) {
+            reason << "; rounding L (|L| ~ "
+                   << std::max(std::abs(report.loss_plus), std::abs(report.loss_minus))
+                   << ") alone can make the numeric gradient wrong by ~" << report.rounding
+                   << " at step " << report.step << ", against " << allowed
+                   << " allowed: the loss is too large for finite differences here (e.g. a "
+                      "-1e9 mask fill reaching L); the backward may well be right";
+        }
         report.reason = reason.str();
     } else if (report.elements_checked == 0) {
         report.status = GradcheckStatus::inconclusive;

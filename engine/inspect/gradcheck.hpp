@@ -21,6 +21,13 @@
 /// where both are ~1e-11. Scaling h with |x| keeps the step well above the spacing of doubles
 /// near x (eps |x|), so x + h differs from x in its leading digits, not only in its last bits.
 ///
+/// The report gives L beside the errors, because the rounding term grows with |L|: a loss of
+/// 1e9 (e.g. a -1e9 mask fill that reaches L through the weights) makes central differences
+/// wrong by ~1e-1 whatever the backward does. When the worst element's error is within what
+/// rounding L explains, a failure says so; a loss that is not finite (inf, NaN) at the given
+/// inputs makes the check `inconclusive` with that reason, and a non-finite L(x + h) or
+/// L(x - h) is named in the failure.
+///
 /// A check can be vacuous; then the status is `inconclusive`, not `passed`:
 ///   - an input whose analytic and numeric gradients are both (near) zero everywhere: a backward
 ///     that forgot this input entirely would pass;
@@ -83,12 +90,16 @@ struct GradcheckReport {
     double abs_error = 0.0;          // |analytic - numeric|
     double rel_error = 0.0;          // abs_error / max(|analytic|, |numeric|), 0 when both are 0
     double step = 0.0;               // the h used there
+    double loss_plus = 0.0;          // L(x + h) and L(x - h) there
+    double loss_minus = 0.0;
+    double rounding = 0.0;  // eps max(|L(x + h)|, |L(x - h)|) / h: the part of the
+                            // numeric error that rounding L alone can explain there
     std::size_t elements_checked = 0;
     double loss = 0.0;             // L at the unperturbed inputs (after the weighting, if any)
     bool output_weighted = false;  // the function's output was contracted with w
 
     bool passed() const { return status == GradcheckStatus::passed; }
-    /// One line with the status, the worst element and its numbers, and the reason.
+    /// One line with the status, the loss, the worst element and its numbers, and the reason.
     std::string summary() const;
 };
 

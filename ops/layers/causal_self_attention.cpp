@@ -4,17 +4,15 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/core/init.hpp"
 #include "ops/causal_softmax.hpp"
 #include "ops/heads.hpp"
-#include "ops/linear.hpp"
 #include "ops/mat_mul.hpp"
 #include "ops/scale.hpp"
 #include "ops/slice.hpp"
 
 namespace tapegrad {
 
-Tensor causal_self_attention(Tape& tape, const Tensor& qkv, std::size_t H) {
+Tensor causal_self_attention(Tape& tape, const Tensor& qkv, std::size_t H, Tensor* P_out) {
     const Shape& s = qkv.shape();
     if (s.size() != 3 || s[2] % 3 != 0 || H == 0 || (s[2] / 3) % H != 0 || s[2] == 0) {
         throw std::invalid_argument(
@@ -28,34 +26,52 @@ Tensor causal_self_attention(Tape& tape, const Tensor& qkv, std::size_t H) {
     const Tensor S = mat_mul(tape, Q, K, false, true);                      // [B, H, T, T] Q K^T
     const Tensor scaled = scale(tape, S, 1.0 / std::sqrt(static_cast<double>(D)));  // [B, H, T, T]
     const Tensor P = causal_softmax(tape, scaled);                                  // [B, H, T, T]
-    const Tensor O = mat_mul(tape, P, V);                                           // [B, H, T, D]
-    return merge_heads(tape, O);                                                    // [B, T, C]
+    if (P_out != nullptr) *P_out = P;
+    const Tensor O = mat_mul(tape, P, V);  // [B, H, T, D]
+    return merge_heads(tape, O);           // [B, T, C]
 }
 
-CausalSelfAttention::CausalSelfAttention(std::size_t C, std::size_t H, Random& rng) : C_(C), H_(H) {
+namespace {
+std::size_t checked_channels(std::size_t C, std::size_t H) {
     if (C == 0 || H == 0 || C % H != 0) {
         throw std::invalid_argument(
             "CausalSelfAttention: C = " + std::to_string(C) +
             " channels must be a positive multiple of H = " + std::to_string(H) + " heads");
     }
-    W_qkv_ = Tensor::parameter(normal({3 * C, C}, 0.02, rng), "qkv.weight");  // [3C, C]
-    b_qkv_ = Tensor::parameter(zeros({3 * C}), "qkv.bias");                   // [3C]
-    W_proj_ = Tensor::parameter(normal({C, C}, 0.02, rng), "proj.weight");    // [C, C]
-    b_proj_ = Tensor::parameter(zeros({C}), "proj.bias");                     // [C]
+    return C;
+}
+}  // namespace
+
+CausalSelfAttention::CausalSelfAttention(const std::string& prefix, std::size_t C, std::size_t H,
+                                         Random& rng)
+    : C_(checked_channels(C, H)),
+      H_(H),
+      qkv_(prefix.empty() ? "qkv" : prefix + ".qkv", C, 3 * C, rng),
+      proj_(prefix.empty() ? "proj" : prefix + ".proj", C, C, rng) {}
+
+Tensor CausalSelfAttention::operator()(Tape& tape, const Tensor& x, Tensor* P) const {
+    return forward(tape, x, tensors(), P);
 }
 
-Tensor CausalSelfAttention::forward(Tape& tape, const Tensor& x) const {
-    const Tensor qkv = linear(tape, x, W_qkv_, b_qkv_);     // [B, T, 3C]
-    const Tensor y = causal_self_attention(tape, qkv, H_);  // [B, T, C]
-    return linear(tape, y, W_proj_, b_proj_);               // [B, T, C]
+Tensor CausalSelfAttention::forward(Tape& tape, const Tensor& x, const std::vector<Tensor>& p,
+                                    Tensor* P) const {
+    if (p.size() != 4)
+        throw std::invalid_argument(
+            "CausalSelfAttention::forward: needs {W_qkv, b_qkv, W_proj, b_proj}; got " +
+            std::to_string(p.size()) + " tensors");
+    const Tensor qkv = LinearLayer::forward(tape, x, {p[0], p[1]});  // [B, T, 3C]
+    const Tensor y = causal_self_attention(tape, qkv, H_, P);        // [B, T, C]
+    return LinearLayer::forward(tape, y, {p[2], p[3]});              // [B, T, C]
 }
 
-NamedTensors CausalSelfAttention::parameters(const std::string& prefix) const {
-    const std::string p = prefix.empty() ? "" : prefix + ".";
-    return {{p + "qkv.weight", W_qkv_},
-            {p + "qkv.bias", b_qkv_},
-            {p + "proj.weight", W_proj_},
-            {p + "proj.bias", b_proj_}};
+NamedTensors CausalSelfAttention::parameters() const {
+    NamedTensors named = qkv_.parameters();
+    for (NamedTensor& p : proj_.parameters()) named.push_back(std::move(p));
+    return named;
+}
+
+std::vector<Tensor> CausalSelfAttention::tensors() const {
+    return {qkv_.weight(), qkv_.bias(), proj_.weight(), proj_.bias()};
 }
 
 }  // namespace tapegrad

@@ -29,9 +29,9 @@ void causal_self_attention_cases(Cases& cases) {
         rng);
     // The layer, its parameters by their state_dict names (values of order 1 for a strong
     // comparison: the normal(0, 0.02) initialisation is checked in the unit tests).
-    const CausalSelfAttention layer(8, 2, rng);
+    const CausalSelfAttention layer("attn", 8, 2, rng);
     NamedArrays inputs{{"x", normal({2, 4, 8}, 1.0, rng)}};
-    for (const NamedTensor& p : layer.parameters("attn"))
+    for (const NamedTensor& p : layer.parameters())
         inputs.emplace_back(p.name, normal(p.tensor.shape(), 0.5, rng));
     add_op_case(
         cases, "causal_self_attention/layer_B2_T4_C8_H2", "causal_self_attention_layer", {{"H", 2}},
