@@ -13,28 +13,17 @@ namespace tapegrad {
 
 namespace {
 
-// The CausalSoftmax outputs on the tape, in recording order (one per layer): the last
-// position's row of each, per head.
-std::vector<std::vector<std::vector<double>>> attention_of_last(const Tape& tape,
-                                                                std::size_t layers) {
+// The last position's row of each layer's attention probabilities [1, H, T, T], per head.
+std::vector<std::vector<std::vector<double>>> attention_of_last(const std::vector<Tensor>& layers) {
     std::vector<std::vector<std::vector<double>>> out;
-    for (std::size_t n = 0; n < tape.size(); ++n) {
-        const Node& node = tape.node(n);
-        if (std::string(node.op_name()) != "CausalSoftmax") continue;
-        const Array& P = node.output().value();  // [1, H, T, T]
-        if (P.dimension() != 4 || P.shape()[0] != 1)
-            throw std::logic_error("explain: a CausalSoftmax output of shape " +
-                                   shape_string(P.shape()) + ", expected [1, H, T, T]");
+    for (const Tensor& t : layers) {
+        const Array& P = t.value();  // [1, H, T, T]
         const std::size_t H = P.shape()[1], T = P.shape()[2];
         std::vector<std::vector<double>> heads(H, std::vector<double>(T));
         for (std::size_t h = 0; h < H; ++h)
             for (std::size_t j = 0; j < T; ++j) heads[h][j] = P(0, h, T - 1, j);
         out.push_back(std::move(heads));
     }
-    if (out.size() != layers)
-        throw std::logic_error("explain: found " + std::to_string(out.size()) +
-                               " CausalSoftmax nodes on the tape for " + std::to_string(layers) +
-                               " layers");
     return out;
 }
 
@@ -52,7 +41,7 @@ ExplainResult explain(const TinyDecoder& model, const std::vector<int>& ids, int
 
     // Teil 1: one forward pass through the whole model.
     Tape tape;
-    const TinyDecoderForward f = model.forward(tape, ids, 1, T);
+    const TinyDecoderForward f = model.forward(tape, ids, 1, T, true);
     const Array& H_all = f.h.value();       // [1, T, C]
     const Array& Z_all = f.logits.value();  // [1, T, V]
     r.h.resize(C);
@@ -67,7 +56,7 @@ ExplainResult explain(const TinyDecoder& model, const std::vector<int>& ids, int
     }
     for (std::size_t v = 0; v < V; ++v) r.p[v] = r.exp_z[v] / r.sum_exp_z;
     r.argmax = static_cast<int>(std::max_element(r.p.begin(), r.p.end()) - r.p.begin());
-    r.attention = attention_of_last(tape, cfg.L);
+    r.attention = attention_of_last(f.attention);
 
     // Teil 2: the loss on the last position only, backward through the whole tape.
     r.target = target;

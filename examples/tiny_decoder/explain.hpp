@@ -11,8 +11,9 @@
 ///   the closed forms (p - y) h^T and p - y, with the largest |difference|; then a few SGD
 ///   steps on W_out alone (h and b_out fixed), W_out <- W_out - lr (p - y) h^T, each through a
 ///   tape, showing p(target) rise and L fall.
-/// Attention: the CausalSoftmax outputs recorded on the forward tape, one per layer in order
-///   ([1, H, T, T] each); their last row is the last position's weights over the prompt.
+/// Attention: each block's attention probabilities [1, H, T, T] (DecoderBlock's out-parameter,
+///   the CausalSoftmax node's output); their last row is the last position's weights over the
+///   prompt.
 
 #include <cstddef>
 #include <string>

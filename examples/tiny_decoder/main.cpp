@@ -438,9 +438,17 @@ std::string generate_text(const LoadedModel& m, const GenerateArgs& a) {
 struct ExplainArgs {
     std::string checkpoint, prompt = kDefaultPrompt, target, tokenizer, plots;
     bool json = false, no_plots = false;
-    double sgd_lr = 0.5;
+    double sgd_lr = 0.01;  // ||h||^2 is ~200: a larger step jumps to p = 1 at once
     std::size_t sgd_steps = 5, top = 10;
 };
+
+// `s` padded with spaces to `width` characters (UTF-8 code points: "▁" is one).
+std::string pad(const std::string& s, std::size_t width, bool right = false) {
+    std::size_t n = 0;
+    for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+    const std::string fill(n < width ? width - n : 0, ' ');
+    return right ? fill + s : s + fill;
+}
 
 std::string fixed(double v, int digits) {
     char b[64];
@@ -536,8 +544,8 @@ int run_explain(const ExplainArgs& a) {
                 "Softmax p");
     std::printf("  ---------+------------------+------------+--------------+-----------\n");
     for (std::size_t v : top_n(r.p, a.top, false))
-        std::printf("  %-8zu | %-16s | %10s | %12s | %10s\n", v,
-                    tok.piece(static_cast<int>(v)).c_str(), fixed(r.z[v], 4).c_str(),
+        std::printf("  %-8zu | %s | %10s | %12s | %10s\n", v,
+                    pad(tok.piece(static_cast<int>(v)), 16).c_str(), fixed(r.z[v], 4).c_str(),
                     sci(r.exp_z[v]).c_str(), fixed(r.p[v], 6).c_str());
     std::printf("argmax p -> id %d -> piece %s -> text \"%s\"\n", r.argmax,
                 tok.piece(r.argmax).c_str(), tok.decode({r.argmax}).c_str());
@@ -550,7 +558,7 @@ int run_explain(const ExplainArgs& a) {
                 fixed(r.loss, 6).c_str());
     std::printf("dL/dz = p - y, largest |entries|:\n");
     for (std::size_t v : top_n(r.grad_z, 6, true))
-        std::printf("  id %3zu  %-16s  %+.6f\n", v, tok.piece(static_cast<int>(v)).c_str(),
+        std::printf("  id %3zu  %s  %+.6f\n", v, pad(tok.piece(static_cast<int>(v)), 16).c_str(),
                     r.grad_z[v]);
     std::printf(
         "dL/dW_out [%zu, %zu] from backward through the whole tape vs (p - y) h^T: max "
@@ -572,7 +580,7 @@ int run_explain(const ExplainArgs& a) {
     std::printf("\n== Attention of the last position (%s) over the prompt ==\n",
                 pieces.back().c_str());
     std::printf("  %-14s", "");
-    for (const std::string& p : pieces) std::printf(" %12s", p.c_str());
+    for (const std::string& p : pieces) std::printf(" %s", pad(p, 12, true).c_str());
     std::printf("\n");
     for (std::size_t l = 0; l < r.attention.size(); ++l)
         for (std::size_t h = 0; h < r.attention[l].size(); ++h) {

@@ -76,7 +76,7 @@ TinyDecoder::TinyDecoder(const TinyDecoderConfig& config, std::uint64_t seed)
 }
 
 TinyDecoderForward TinyDecoder::forward(Tape& tape, const std::vector<int>& tokens, std::size_t B,
-                                        std::size_t T) const {
+                                        std::size_t T, bool keep_attention) const {
     if (B == 0 || T == 0 || T > config_.T_max || tokens.size() != B * T)
         throw std::invalid_argument("TinyDecoder::forward: " + std::to_string(tokens.size()) +
                                     " tokens for B = " + std::to_string(B) +
@@ -91,11 +91,15 @@ TinyDecoderForward TinyDecoder::forward(Tape& tape, const std::vector<int>& toke
         ids[r] = static_cast<std::size_t>(tokens[r]);
         positions[r] = r % T;
     }
-    const Tensor tok = embedding(tape, wte_, ids, {B, T});         // [B, T, C]
-    const Tensor pos = embedding(tape, wpe_, positions, {B, T});   // [B, T, C]
-    Tensor x = add(tape, tok, pos);                                // [B, T, C]
-    for (const DecoderBlock& block : blocks_) x = block(tape, x);  // [B, T, C]
+    const Tensor tok = embedding(tape, wte_, ids, {B, T});        // [B, T, C]
+    const Tensor pos = embedding(tape, wpe_, positions, {B, T});  // [B, T, C]
+    Tensor x = add(tape, tok, pos);                               // [B, T, C]
     TinyDecoderForward out;
+    for (const DecoderBlock& block : blocks_) {
+        Tensor P;
+        x = block(tape, x, keep_attention ? &P : nullptr);  // [B, T, C]
+        if (keep_attention) out.attention.push_back(P);     // [B, H, T, T]
+    }
     out.h = ln_f_(tape, x);                            // [B, T, C]
     out.logits = linear(tape, out.h, W_out_, b_out_);  // [B, T, V]
     return out;

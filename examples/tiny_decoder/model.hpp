@@ -24,7 +24,7 @@
 #include "engine/core/named_tensor.hpp"
 #include "engine/core/random.hpp"
 #include "engine/core/tape.hpp"
-#include "examples/tiny_decoder/block_stub.hpp"  // until merge-11 has ops/layers/decoder_block.hpp
+#include "ops/layers/decoder_block.hpp"
 #include "ops/layers/layer_norm_layer.hpp"
 
 namespace tapegrad {
@@ -50,6 +50,9 @@ struct TinyDecoderConfig {
 struct TinyDecoderForward {
     Tensor h;       // [B, T, C] after ln_f
     Tensor logits;  // [B, T, V]
+    /// With keep_attention: each block's attention probabilities [B, H, T, T], in layer order
+    /// (DecoderBlock's out-parameter: the CausalSoftmax node's output).
+    std::vector<Tensor> attention;
 };
 
 class TinyDecoder {
@@ -59,7 +62,7 @@ public:
     /// tokens: B * T ids in [0, V), row-major [B, T], 1 <= T <= T_max. Throws
     /// std::invalid_argument naming the bad id or length.
     TinyDecoderForward forward(Tape& tape, const std::vector<int>& tokens, std::size_t B,
-                               std::size_t T) const;
+                               std::size_t T, bool keep_attention = false) const;
     /// The mean cross-entropy over all B T positions of forward(inputs) against targets
     /// (B * T ids, the inputs shifted by one).
     Tensor loss(Tape& tape, const std::vector<int>& inputs, const std::vector<int>& targets,
