@@ -68,6 +68,22 @@ std::string one_line(std::string text) {
     return text;
 }
 
+// A data file's path as the checkpoint records it: "data:train.txt" for a file in the data
+// folder (so the same run gives the same bytes wherever the repository is), else as given.
+std::string stored_path(const std::string& path) {
+    if (path.empty()) return path;
+    const fs::path data = fs::weakly_canonical(default_data_dir());
+    const fs::path p = fs::weakly_canonical(path);
+    if (p.parent_path() == data) return "data:" + p.filename().string();
+    return path;
+}
+
+std::string resolve_stored(const std::string& stored) {
+    if (stored.rfind("data:", 0) == 0)
+        return (fs::path(default_data_dir()) / stored.substr(5)).string();
+    return stored;
+}
+
 struct Refusal : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
@@ -244,8 +260,10 @@ int run_train(const TrainArgs& a, const CLI::App& cmd) {
     std::string valid = a.valid.empty() && a.corpus.empty() ? data + "/valid.txt" : a.valid;
     std::string tokenizer_path = a.tokenizer.empty() ? data + "/tokenizer.model" : a.tokenizer;
     if (trainer) {
-        corpus = resumed.count("data.corpus_path") ? resumed.at("data.corpus_path") : corpus;
-        valid = resumed.count("data.valid_path") ? resumed.at("data.valid_path") : valid;
+        corpus = resumed.count("data.corpus_path") ? resolve_stored(resumed.at("data.corpus_path"))
+                                                   : corpus;
+        valid = resumed.count("data.valid_path") ? resolve_stored(resumed.at("data.valid_path"))
+                                                 : valid;
         if (!fs::exists(corpus))
             throw Refusal(corpus + ": the corpus of " + a.resume + " is missing");
         const std::string sha = sha256_file(corpus);
@@ -262,8 +280,14 @@ int run_train(const TrainArgs& a, const CLI::App& cmd) {
             tokenizer_path = (fs::path(out_dir) / "tokenizer.model").string();
             // Checks the corpus (missing, empty, not UTF-8) and passes SentencePiece's own
             // message through (a vocabulary the corpus cannot fill).
-            fs::create_directories(out_dir);
-            train_tokenizer(corpus, tokenizer_path, a.vocab_size);
+            const bool made = fs::create_directories(out_dir);
+            try {
+                train_tokenizer(corpus, tokenizer_path, a.vocab_size);
+            } catch (...) {
+                std::error_code ignored;
+                if (made) fs::remove(out_dir, ignored);  // leave nothing behind
+                throw;
+            }
             tokenizer_note = "trained tokenizer " + tokenizer_path + " (" +
                              std::to_string(a.vocab_size) + " pieces) on " + corpus;
         }
@@ -306,9 +330,9 @@ int run_train(const TrainArgs& a, const CLI::App& cmd) {
                                     ? resumed.at("tokenizer.sha256")
                                     : sha256_file(tokenizer_path);
     extra["data.corpus"] = fs::path(corpus).filename().string();
-    extra["data.corpus_path"] = corpus;
+    extra["data.corpus_path"] = stored_path(corpus);
     extra["data.corpus_sha256"] = sha256_file(corpus);
-    extra["data.valid_path"] = valid;
+    extra["data.valid_path"] = stored_path(valid);
 
     const bool fresh = a.resume.empty();
     std::printf("tiny_decoder train: %s, B=%zu T=%zu, AdamW lr %s, seed %llu, %s %zu steps\n",
