@@ -335,10 +335,10 @@ int run_train(const TrainArgs& a, const CLI::App& cmd) {
     extra["data.valid_path"] = stored_path(valid);
 
     const bool fresh = a.resume.empty();
-    std::printf("tiny_decoder train: %s, B=%zu T=%zu, AdamW lr %s, seed %llu, %s %zu steps\n",
+    std::printf("tiny_decoder train: %s, B=%zu T=%zu, AdamW lr %s, seed %llu, %s %zu\n",
                 s.config.describe().c_str(), B, T, number_string(s.adamw.lr).c_str(),
-                static_cast<unsigned long long>(s.seed), fresh ? "steps 1 to" : "resuming to",
-                a.steps);
+                static_cast<unsigned long long>(s.seed),
+                fresh ? "from step 1 to step" : "resuming to step", a.steps);
     if (!tokenizer_note.empty()) std::printf("%s\n", tokenizer_note.c_str());
     std::printf(
         "corpus %s: %zu sentences, %zu tokens, %zu windows; validation: %s\n", corpus.c_str(),
