@@ -1,0 +1,212 @@
+#!/usr/bin/python3
+"""The tiny decoder against PyTorch float64 (issue 13, "Against PyTorch").
+
+Usage: check_tiny_decoder_torch.py TINY_DECODER
+
+Trains a small tiny_decoder checkpoint (C=16, L=2, H=2, T_max=8, B=4, 10 steps, so no
+parameter is at its initial value and the AdamW moments are not zero), builds the same model
+in torch float64 from it (examples/pytorch/tapegrad_safetensors.py reads the file, the names
+are the state_dict's), then checks
+  - `explain --json`: h, the logits, the probabilities, the loss and dL/dW_out (a torch backward
+    of -log softmax(z)[target] at the last position);
+  - `step --steps 3 --json`: the loss of every step and, in the checkpoint it writes, every
+    parameter and every AdamW moment after the three steps, against torch.optim.AdamW with
+    nanoGPT's two groups (weight decay on tensors of >= 2 dimensions only), the moments and the
+    step count loaded from the checkpoint, and clip_grad_norm_;
+each to 1e-10 (|tapegrad - torch| <= 1e-10 * max(1, |torch|)). Exits 77 (ctest SKIP) when torch
+cannot be imported, 1 on any failure.
+"""
+import json
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:
+    print("SKIP: torch is not importable by", sys.executable)
+    sys.exit(77)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "examples", "pytorch"))
+import tapegrad_safetensors as ts  # noqa: E402
+
+TOLERANCE = 1e-10  # the issue's bound; float64 on both sides, different summation orders
+failures = []
+
+
+def close(name, ours, theirs):
+    ours = torch.as_tensor(ours, dtype=torch.float64)
+    theirs = theirs.detach().to(torch.float64)
+    if ours.shape != theirs.shape:
+        failures.append(f"{name}: shape {tuple(ours.shape)} vs torch {tuple(theirs.shape)}")
+        return 0.0
+    err = ((ours - theirs).abs() / theirs.abs().clamp(min=1.0)).max().item()
+    if not err <= TOLERANCE:
+        failures.append(f"{name}: max relative difference {err:.3e} > {TOLERANCE}")
+    return err
+
+
+class Block(torch.nn.Module):
+    def __init__(self, C, H):
+        super().__init__()
+        self.H = H
+        self.ln1 = torch.nn.LayerNorm(C)
+        self.attn = torch.nn.Module()
+        self.attn.qkv = torch.nn.Linear(C, 3 * C)
+        self.attn.proj = torch.nn.Linear(C, C)
+        self.ln2 = torch.nn.LayerNorm(C)
+        self.mlp = torch.nn.Module()
+        self.mlp.fc1 = torch.nn.Linear(C, 4 * C)
+        self.mlp.fc2 = torch.nn.Linear(4 * C, C)
+
+    def attention(self, x, probs):
+        B, T, C = x.shape
+        D = C // self.H
+        q, k, v = self.attn.qkv(x).split(C, dim=2)
+        q, k, v = (t.view(B, T, self.H, D).transpose(1, 2) for t in (q, k, v))  # [B, H, T, D]
+        s = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(D))
+        mask = torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)
+        p = F.softmax(s.masked_fill(mask, float("-inf")), dim=-1)
+        probs.append(p)
+        y = (p @ v).transpose(1, 2).reshape(B, T, C)
+        return self.attn.proj(y)
+
+    def forward(self, x, probs):
+        x = x + self.attention(self.ln1(x), probs)
+        return x + self.mlp.fc2(F.gelu(self.mlp.fc1(self.ln2(x)), approximate="tanh"))
+
+
+class TinyDecoder(torch.nn.Module):
+    def __init__(self, V, C, L, H, T_max):
+        super().__init__()
+        self.wte = torch.nn.Embedding(V, C)
+        self.wpe = torch.nn.Embedding(T_max, C)
+        self.blocks = torch.nn.ModuleList(Block(C, H) for _ in range(L))
+        self.ln_f = torch.nn.LayerNorm(C)
+        self.W_out = torch.nn.Parameter(torch.zeros(V, C))
+        self.b_out = torch.nn.Parameter(torch.zeros(V))
+
+    def forward(self, idx):
+        T = idx.shape[1]
+        x = self.wte(idx) + self.wpe(torch.arange(T))
+        probs = []
+        for b in self.blocks:
+            x = b(x, probs)
+        h = self.ln_f(x)
+        return h, F.linear(h, self.W_out, self.b_out), probs
+
+
+def load_model(path):
+    state, meta = ts.load(path)
+    cfg = {k: int(meta["config." + k]) for k in ("V", "C", "L", "H", "T_max")}
+    model = TinyDecoder(**cfg).double()
+    params = {k: v for k, v in state.items() if not k.startswith("optimizer.")}
+    model.load_state_dict(params)
+    return model, state, meta, cfg
+
+
+def run(args, cwd):
+    r = subprocess.run(args, capture_output=True, text=True, cwd=cwd)
+    if r.returncode != 0:
+        failures.append(f"{' '.join(args[1:3])}: exit {r.returncode}: {r.stderr.strip()}")
+    return r
+
+
+def check_explain(binary, tmp):
+    r = run([binary, "explain", "--checkpoint", "c.safetensors", "--json"], tmp)
+    if r.returncode != 0:
+        return
+    j = json.loads(r.stdout)
+    model, _, _, _ = load_model(os.path.join(tmp, "c.safetensors"))
+    idx = torch.tensor([j["ids"]])
+    h, z, probs = model(idx)
+    p = F.softmax(z[0, -1], dim=-1)
+    loss = -F.log_softmax(z[0, -1], dim=-1)[j["target"]["id"]]
+    loss.backward()
+    errs = [close("explain h", j["h"], h[0, -1]),
+            close("explain logits", j["logits"], z[0, -1]),
+            close("explain probabilities", j["probabilities"], p),
+            close("explain loss", j["loss"], loss),
+            close("explain grad_W_out", j["grad_W_out"], model.W_out.grad),
+            close("explain attention", j["attention"],
+                  torch.stack([q[0, :, -1, :] for q in probs]))]
+    print(f"explain --json vs torch: max relative difference {max(errs):.3e}")
+
+
+def check_step(binary, tmp, steps=3, B=3):
+    model, state, meta, cfg = load_model(os.path.join(tmp, "c.safetensors"))
+    rng = random.Random(20261202)
+    batches = [[[rng.randrange(cfg["V"]) for _ in range(cfg["T_max"] + 1)] for _ in range(B)]
+               for _ in range(steps)]
+    with open(os.path.join(tmp, "batches.json"), "w") as f:
+        json.dump(batches, f)
+    r = run([binary, "step", "--checkpoint", "c.safetensors", "--batches", "batches.json",
+             "--steps", str(steps), "--out", "s.safetensors", "--json"], tmp)
+    if r.returncode != 0:
+        return
+    losses = json.loads(r.stdout)["losses"]
+
+    named = dict(model.named_parameters())
+    decay = [p for n, p in named.items() if p.dim() >= 2]
+    no_decay = [p for n, p in named.items() if p.dim() < 2]
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": float(meta["optimizer.weight_decay"])},
+         {"params": no_decay, "weight_decay": 0.0}],
+        lr=float(meta["optimizer.lr"]), betas=(float(meta["optimizer.beta1"]),
+                                               float(meta["optimizer.beta2"])),
+        eps=float(meta["optimizer.eps"]), foreach=False)
+    step0 = float(meta["optimizer.step"])
+    for n, p in named.items():
+        opt.state[p] = {"step": torch.tensor(step0),
+                        "exp_avg": state["optimizer.exp_avg." + n].clone(),
+                        "exp_avg_sq": state["optimizer.exp_avg_sq." + n].clone()}
+    clip = float(meta["train.clip"])
+    errs = []
+    for s, batch in enumerate(batches):
+        t = torch.tensor(batch)
+        _, z, _ = model(t[:, :-1])
+        loss = F.cross_entropy(z.reshape(-1, cfg["V"]), t[:, 1:].reshape(-1))
+        errs.append(close(f"step {s + 1} loss", losses[s], loss))
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+        opt.step()
+    after, meta_after = ts.load(os.path.join(tmp, "s.safetensors"))
+    if meta_after["optimizer.step"] != str(int(step0) + steps):
+        failures.append(f"step's checkpoint is at step {meta_after['optimizer.step']}")
+    for n, p in named.items():
+        errs.append(close(f"after {steps} steps: {n}", after[n], p))
+        errs.append(close(f"after {steps} steps: exp_avg.{n}", after["optimizer.exp_avg." + n],
+                          opt.state[p]["exp_avg"]))
+        errs.append(close(f"after {steps} steps: exp_avg_sq.{n}",
+                          after["optimizer.exp_avg_sq." + n], opt.state[p]["exp_avg_sq"]))
+    print(f"step --steps {steps} vs torch AdamW: {len(named)} parameters and their moments, "
+          f"losses {losses}, max relative difference {max(errs):.3e}")
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    torch.set_num_threads(1)
+    tmp = tempfile.mkdtemp(prefix="tiny_decoder_torch_")
+    try:
+        r = run([binary, "train", "--steps", "10", "--channels", "16", "--layers", "2",
+                 "--heads", "2", "--context", "8", "--batch", "4", "--eval-every", "5",
+                 "--no-plots", "--out", "c.safetensors"], tmp)
+        if r.returncode == 0:
+            check_explain(binary, tmp)
+            check_step(binary, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for f in failures:
+        print("FAIL:", f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
