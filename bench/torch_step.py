@@ -43,7 +43,7 @@ def main():
     parser.add_argument("--x-grad", type=int, default=1)
     parser.add_argument("--min-seconds", type=float, default=1.0)
     parser.add_argument("--bias", type=int, default=0,
-                        help="1: z = F.linear(x, W, b), b [V] a parameter too (the fused op's step)")
+                        help="1: z = F.linear(x, W, b) with b [V] a parameter too")
     parser.add_argument("--warm-up", type=int, default=3, help="untimed steps first (default 3)")
     parser.add_argument("--min-steps", type=int, default=3,
                         help="timed steps at least (default 3)")

@@ -60,7 +60,9 @@ MatrixRef read_only(MutableMatrixRef m) {
 
 std::size_t LinearCrossEntropy::chunk_rows(std::size_t rows, std::size_t V,
                                            std::size_t chunk_bytes) {
-    const std::size_t fit = chunk_bytes / (V * sizeof(double));
+    constexpr std::size_t blas_depth = 256;  // OpenBLAS's k-block for doubles (Haswell)
+    std::size_t fit = chunk_bytes / (V * sizeof(double));
+    if (fit >= blas_depth) fit -= fit % blas_depth;
     return std::clamp<std::size_t>(fit, 1, std::max<std::size_t>(rows, 1));
 }
 

@@ -33,11 +33,15 @@
 ///
 /// Memory. Only one chunk of logits is alive, saved.logits [chunk_rows, V], with
 ///
-///     chunk_rows = clamp(floor(chunk_bytes / (8 V)), 1, rows)     (8 = sizeof(double))
+///     n = floor(chunk_bytes / (8 V))                              (8 = sizeof(double))
+///     chunk_rows = clamp(n >= 256 ? 256 floor(n / 256) : n, 1, rows)
 ///
-/// chunk_bytes defaults to 64 MiB (262 rows at V = 32000): enough rows for the GEMMs to run at
-/// full speed, small beside W. Besides the inputs the op holds, from step to step (in `saved`,
-/// so a replayed tape allocates nothing at size):
+/// The rounding to a multiple of 256 keeps whole the blocks in which BLAS walks a product's
+/// inner dimension (OpenBLAS's double-precision kernels here take 256): dW += G_c^T x_c has
+/// the chunk's rows as that dimension, and 262 rows would be split into 132 + 130, two passes
+/// over all of dW instead of one. chunk_bytes defaults to 64 MiB (256 rows at V = 32000):
+/// enough rows for the GEMMs to run at full speed, small beside W. Besides the inputs the op
+/// holds, from step to step (in `saved`, so a replayed tape allocates nothing at size):
 ///
 ///     chunk_rows V + rows d + V d + V doubles  (one chunk, dL/dx, dL/dW, dL/db)
 ///
@@ -84,7 +88,8 @@ struct LinearCrossEntropy {
     /// update any of them in place.
     static constexpr bool in_place_update_safe(std::size_t) { return true; }
 
-    /// The rows per chunk: clamp(floor(chunk_bytes / (8 V)), 1, rows).
+    /// The rows per chunk: n = floor(chunk_bytes / (8 V)), rounded down to a multiple of 256
+    /// when at least 256, then clamped to [1, rows].
     static std::size_t chunk_rows(std::size_t rows, std::size_t V, std::size_t chunk_bytes);
 
     void forward(const Inputs<3>& in, Array& loss);

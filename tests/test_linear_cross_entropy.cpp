@@ -72,12 +72,15 @@ void check_same(const Result& a, const Result& b) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(chunk_rows_follow_the_memory_budget) {
-    // floor(64 MiB / (8 * 32000)) = 262 rows at the V; at least 1, at most all rows.
+    // floor(64 MiB / (8 * 32000)) = 262 rows at the V, rounded down to 256 (BLAS's
+    // block of the inner dimension); at least 1, at most all rows.
     BOOST_TEST(LinearCrossEntropy::chunk_rows(8192, 32000,
-                                              LinearCrossEntropy::default_chunk_bytes) == 262u);
+                                              LinearCrossEntropy::default_chunk_bytes) == 256u);
     BOOST_TEST(LinearCrossEntropy::chunk_rows(5, 3, 1) == 1u);
     BOOST_TEST(LinearCrossEntropy::chunk_rows(5, 3, std::size_t{1} << 30) == 5u);
     BOOST_TEST(LinearCrossEntropy::chunk_rows(10, 4, bytes_for_rows(3, 4)) == 3u);
+    BOOST_TEST(LinearCrossEntropy::chunk_rows(10000, 4, bytes_for_rows(255, 4)) == 255u);
+    BOOST_TEST(LinearCrossEntropy::chunk_rows(10000, 4, bytes_for_rows(600, 4)) == 512u);
 }
 
 BOOST_AUTO_TEST_CASE(forward_by_hand_on_a_tiny_case) {
