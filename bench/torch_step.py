@@ -1,6 +1,7 @@
 """The same training step in PyTorch (Python), for bench/compare.
 
-    z = x W^T,  L = cross_entropy(z, targets),  L.backward(),  torch.optim.SGD step
+    z = x W^T (+ b with --bias 1),  L = cross_entropy(z, targets),  L.backward(),
+    torch.optim.SGD step
 
 float64, x optionally requiring a gradient. Prints one JSON line:
 {"ms_per_step": .., "steps": .., "peak_rss_mib": ..}. Threads: torch.set_num_threads for
@@ -41,6 +42,11 @@ def main():
         parser.add_argument(name, type=int)
     parser.add_argument("--x-grad", type=int, default=1)
     parser.add_argument("--min-seconds", type=float, default=1.0)
+    parser.add_argument("--bias", type=int, default=0,
+                        help="1: z = F.linear(x, W, b) with b [V] a parameter too")
+    parser.add_argument("--warm-up", type=int, default=3, help="untimed steps first (default 3)")
+    parser.add_argument("--min-steps", type=int, default=3,
+                        help="timed steps at least (default 3)")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -53,23 +59,24 @@ def main():
     x = (torch.rand(args.B, args.d, dtype=f64) * 2 - 1).requires_grad_(bool(args.x_grad))
     W = (torch.rand(args.V, args.d, dtype=f64) * 0.1 - 0.05).requires_grad_(True)
     targets = torch.randint(args.V, (args.B,))
-    sgd = torch.optim.SGD([W], lr=0.1)
+    b = (torch.rand(args.V, dtype=f64) * 0.1 - 0.05).requires_grad_(True) if args.bias else None
+    sgd = torch.optim.SGD([W] + ([b] if args.bias else []), lr=0.1)
 
     def step():
         sgd.zero_grad()
         if x.grad is not None:
             x.grad = None
-        z = x @ W.t()
+        z = torch.nn.functional.linear(x, W, b) if args.bias else x @ W.t()
         loss = torch.nn.functional.cross_entropy(z, targets)
         loss.backward()
         sgd.step()
 
-    for _ in range(3):  # warm up
+    for _ in range(args.warm_up):
         step()
     steps = 0
     start = time.perf_counter()
     elapsed = 0.0
-    while elapsed < args.min_seconds or steps < 3:
+    while elapsed < args.min_seconds or steps < args.min_steps:
         step()
         steps += 1
         elapsed = time.perf_counter() - start

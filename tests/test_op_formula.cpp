@@ -16,6 +16,7 @@
 #include "ops/gelu.hpp"
 #include "ops/layer_norm.hpp"
 #include "ops/linear.hpp"
+#include "ops/linear_cross_entropy.hpp"
 #include "ops/mat_mul.hpp"
 #include "ops/mean.hpp"
 #include "ops/mean_axis.hpp"
@@ -79,6 +80,7 @@ std::map<std::string, Formulas> shipped_ops() {
     add<CausalSoftmax>(ops, 1);
     add<CrossEntropy>(ops, 1);
     add<SoftmaxCrossEntropy>(ops, 1);
+    add<LinearCrossEntropy>(ops, 3);
     add<SoftTargetCrossEntropy>(ops, 1);
     add<Tanh>(ops, 1);
     add<ReLU>(ops, 1);

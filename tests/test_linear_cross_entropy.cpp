@@ -1,0 +1,302 @@
+#include "ops/linear_cross_entropy.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include <boost/test/data/test_case.hpp>
+
+#include "engine/inspect/gradcheck.hpp"
+#include "engine/optim/fused_sgd.hpp"
+#include "engine/optim/sgd.hpp"
+#include "ops/linear.hpp"
+#include "ops/scale.hpp"
+#include "ops/softmax_cross_entropy.hpp"
+#include "replay_memory.hpp"
+#include "test_helpers.hpp"
+
+BOOST_AUTO_TEST_SUITE(test_linear_cross_entropy)
+
+using namespace tapegrad;
+using namespace tapegrad::test;
+namespace bdata = boost::unit_test::data;
+
+namespace {
+
+/// max |a - b| relative to max |b|: the chunked GEMMs add the rows in another grouping than
+/// one GEMM over all rows (dW is a sum of chunk products), so elements that cancel to near 0
+/// differ by rounding relative to the array's scale, not to themselves.
+double relative_diff(const Array& a, const Array& b) {
+    const double scale = xt::amax(xt::abs(b))();
+    return max_abs_diff(a, b) / (scale > 0.0 ? scale : 1.0);
+}
+
+/// chunk_bytes that gives exactly `rows` rows per chunk at V classes.
+std::size_t bytes_for_rows(std::size_t rows, std::size_t V) {
+    return rows * V * sizeof(double);
+}
+
+struct Result {
+    double loss;
+    Array grad_x, grad_W, grad_b;
+};
+
+Result fused(const Array& x0, const Array& W0, const Array& b0,
+             const std::vector<std::int64_t>& targets, std::size_t chunk_bytes) {
+    Tape tape;
+    Tensor x = Tensor::parameter(x0, "x"), W = Tensor::parameter(W0, "W"),
+           b = Tensor::parameter(b0, "b");
+    Tensor loss = linear_cross_entropy(tape, x, W, b, targets, default_ignore_index, chunk_bytes);
+    tape.backward(loss);
+    return {loss.value()(), x.grad(), W.grad(), b.grad()};
+}
+
+Result three_nodes(const Array& x0, const Array& W0, const Array& b0,
+                   const std::vector<std::int64_t>& targets) {
+    Tape tape;
+    Tensor x = Tensor::parameter(x0, "x"), W = Tensor::parameter(W0, "W"),
+           b = Tensor::parameter(b0, "b");
+    Tensor loss = softmax_cross_entropy(tape, linear(tape, x, W, b), targets);
+    tape.backward(loss);
+    return {loss.value()(), x.grad(), W.grad(), b.grad()};
+}
+
+void check_same(const Result& a, const Result& b) {
+    BOOST_TEST(a.loss == b.loss, tt::tolerance(exact_tol));
+    BOOST_TEST(relative_diff(a.grad_x, b.grad_x) <= exact_tol);
+    BOOST_TEST(relative_diff(a.grad_W, b.grad_W) <= exact_tol);
+    BOOST_TEST(relative_diff(a.grad_b, b.grad_b) <= exact_tol);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(chunk_rows_follow_the_memory_budget) {
+    // floor(64 MiB / (8 * 32000)) = 262 rows at the V, rounded down to 256 (BLAS's
+    // block of the inner dimension); at least 1, at most all rows.
+    BOOST_TEST(LinearCrossEntropy::chunk_rows(8192, 32000,
+                                              LinearCrossEntropy::default_chunk_bytes) == 256u);
+    BOOST_TEST(LinearCrossEntropy::chunk_rows(5, 3, 1) == 1u);
+    BOOST_TEST(LinearCrossEntropy::chunk_rows(5, 3, std::size_t{1} << 30) == 5u);
+    BOOST_TEST(LinearCrossEntropy::chunk_rows(10, 4, bytes_for_rows(3, 4)) == 3u);
+    BOOST_TEST(LinearCrossEntropy::chunk_rows(10000, 4, bytes_for_rows(255, 4)) == 255u);
+    BOOST_TEST(LinearCrossEntropy::chunk_rows(10000, 4, bytes_for_rows(600, 4)) == 512u);
+}
+
+BOOST_AUTO_TEST_CASE(forward_by_hand_on_a_tiny_case) {
+    // x = [1, 2], W = [[1, 0], [0, 1], [1, -1]], b = [0.5, -0.5, 0]: z = [1.5, 1.5, -1],
+    // target 2: L = log(e^1.5 + e^1.5 + e^-1) - (-1), and dL/db = p - y.
+    const Array x{{1.0, 2.0}};                           // [1, 2]
+    const Array W{{1.0, 0.0}, {0.0, 1.0}, {1.0, -1.0}};  // [3, 2]
+    const Array b{0.5, -0.5, 0.0};                       // [3]
+    const Result r = fused(x, W, b, {2}, LinearCrossEntropy::default_chunk_bytes);
+    const double s = 2.0 * std::exp(1.5) + std::exp(-1.0);
+    BOOST_TEST(r.loss == std::log(s) + 1.0, tt::tolerance(exact_tol));
+    const Array p{std::exp(1.5) / s, std::exp(1.5) / s, std::exp(-1.0) / s};  // [3]
+    const Array grad_b{p(0), p(1), p(2) - 1.0};                               // [3]
+    BOOST_TEST(r.grad_b == grad_b, tt::tolerance(exact_tol) << tt::per_element());
+    // dL/dW = (p - y)^T x: row j of dW is (p - y)_j [1, 2].
+    for (std::size_t j = 0; j < 3; ++j) {
+        BOOST_TEST(r.grad_W(j, 0) == grad_b(j), tt::tolerance(exact_tol));
+        BOOST_TEST(r.grad_W(j, 1) == 2.0 * grad_b(j), tt::tolerance(exact_tol));
+    }
+}
+
+// Rows 7 in chunks of 1, 3 (the last chunk short), 7 and more than all: always the three-node
+// graph's numbers.
+BOOST_DATA_TEST_CASE(equals_linear_then_softmax_cross_entropy_for_every_chunk_size,
+                     bdata::make({1u, 2u, 3u, 7u, 100u}), rows_per_chunk) {
+    const std::size_t rows = 7, d = 5, V = 6;
+    const Array x = random_array({rows, d}, 1, -2.0, 2.0);  // [7, 5]
+    const Array W = random_array({V, d}, 2, -1.0, 1.0);     // [6, 5]
+    const Array b = random_array({V}, 3, -0.5, 0.5);        // [6]
+    const std::vector<std::int64_t> targets{0, 5, 2, 2, 4, 1, 3};
+    check_same(fused(x, W, b, targets, bytes_for_rows(rows_per_chunk, V)),
+               three_nodes(x, W, b, targets));
+}
+
+BOOST_AUTO_TEST_CASE(equals_the_three_node_graph_at_a_size_where_blas_runs) {
+    // 300 rows in chunks of 64 (the last has 44); products far above gemm's small-product loop.
+    const std::size_t rows = 300, d = 32, V = 200;
+    const Array x = random_array({rows, d}, 4, -1.0, 1.0);  // [300, 32]
+    const Array W = random_array({V, d}, 5, -1.0, 1.0);     // [200, 32]
+    const Array b = random_array({V}, 6, -1.0, 1.0);        // [200]
+    std::vector<std::int64_t> targets(rows);
+    for (std::size_t r = 0; r < rows; ++r)
+        targets[r] = r % 11 == 3 ? -100 : static_cast<std::int64_t>((r * 37) % V);
+    check_same(fused(x, W, b, targets, bytes_for_rows(64, V)), three_nodes(x, W, b, targets));
+}
+
+BOOST_AUTO_TEST_CASE(rank3_and_rank1_inputs_are_their_rows) {
+    const Array x3 = random_array({2, 3, 4}, 7, -1.0, 1.0);  // [2, 3, 4]
+    const Array W = random_array({5, 4}, 8, -1.0, 1.0);      // [5, 4]
+    const Array b = random_array({5}, 9, -1.0, 1.0);         // [5]
+    const std::vector<std::int64_t> targets{4, 0, -100, 1, 3, 3};
+    const Result r3 = fused(x3, W, b, targets, bytes_for_rows(4, 5));
+    BOOST_TEST(r3.grad_x.shape() == x3.shape(), tt::per_element());
+    check_same(r3, three_nodes(x3, W, b, targets));
+    const Array x1 = random_array({4}, 10, -1.0, 1.0);  // [4]: one row
+    check_same(fused(x1, W, b, {2}, 1), three_nodes(x1, W, b, {2}));
+}
+
+BOOST_AUTO_TEST_CASE(one_row) {
+    const Array x = random_array({1, 6}, 11, -2.0, 2.0);  // [1, 6]
+    const Array W = random_array({9, 6}, 12, -1.0, 1.0);  // [9, 6]
+    const Array b = random_array({9}, 13, -1.0, 1.0);     // [9]
+    check_same(fused(x, W, b, {8}, LinearCrossEntropy::default_chunk_bytes),
+               three_nodes(x, W, b, {8}));
+}
+
+BOOST_AUTO_TEST_CASE(logits_of_plus_minus_1000_give_a_finite_exact_loss_and_gradient) {
+    // z = x W^T = [1000, 999, -1000] in row 0 and [-1000, -999, 1000] in row 1: p underflows to
+    // 0 for the -1000 classes, the loss does not. Row 0, target 2: 2000 + log(1 + e^-1);
+    // row 1, target 0: 2000 + log(1 + e^-1999 + e^-2000) = 2000.
+    Array x = Array::from_shape({2, 1});  // [2, 1]
+    x(0, 0) = 1.0;
+    x(1, 0) = -1.0;
+    Array W = Array::from_shape({3, 1});  // [3, 1]
+    W(0, 0) = 1000.0;
+    W(1, 0) = 999.0;
+    W(2, 0) = -1000.0;
+    const Array b = xt::zeros<double>({3});  // [3]
+    const std::vector<std::int64_t> targets{2, 0};
+    const Result r = fused(x, W, b, targets, bytes_for_rows(1, 3));
+    BOOST_TEST(std::isfinite(r.loss));
+    BOOST_TEST(r.loss == (4000.0 + std::log1p(std::exp(-1.0))) / 2.0, tt::tolerance(exact_tol));
+    check_same(r, three_nodes(x, W, b, targets));
+}
+
+BOOST_AUTO_TEST_CASE(ignored_targets_give_no_loss_and_no_gradient) {
+    const Array x = random_array({5, 3}, 14, -1.0, 1.0);  // [5, 3]
+    const Array W = random_array({4, 3}, 15, -1.0, 1.0);  // [4, 3]
+    const Array b = random_array({4}, 16, -1.0, 1.0);     // [4]
+    const std::vector<std::int64_t> targets{-100, 3, -100, -100, 0};
+    const Result r = fused(x, W, b, targets, bytes_for_rows(2, 4));
+    check_same(r, three_nodes(x, W, b, targets));
+    for (std::size_t row : {0u, 2u, 3u})
+        for (std::size_t j = 0; j < 3; ++j) BOOST_TEST(r.grad_x(row, j) == 0.0);
+    // The same loss as the two rows that count alone.
+    const Array x_kept{{x(1, 0), x(1, 1), x(1, 2)}, {x(4, 0), x(4, 1), x(4, 2)}};  // [2, 3]
+    BOOST_TEST(r.loss == fused(x_kept, W, b, {3, 0}, 1).loss, tt::tolerance(exact_tol));
+}
+
+BOOST_AUTO_TEST_CASE(ignore_index_is_configurable) {
+    const Array x = random_array({3, 2}, 17, -1.0, 1.0);  // [3, 2]
+    const Array W = random_array({4, 2}, 18, -1.0, 1.0);  // [4, 2]
+    const Array b = random_array({4}, 19, -1.0, 1.0);     // [4]
+    Tape tape;
+    Tensor loss = linear_cross_entropy(tape, Tensor::parameter(x, "x"), Tensor::parameter(W, "W"),
+                                       Tensor::parameter(b, "b"), {0, 2, 3}, 0);
+    BOOST_TEST(loss.value()() == fused(x, W, b, {-100, 2, 3}, 1).loss, tt::tolerance(exact_tol));
+}
+
+BOOST_AUTO_TEST_CASE(all_targets_ignored_give_a_nan_loss_and_zero_gradients) {
+    const Array x = random_array({3, 2}, 20, -1.0, 1.0);  // [3, 2]
+    const Array W = random_array({4, 2}, 21, -1.0, 1.0);  // [4, 2]
+    const Array b = random_array({4}, 22, -1.0, 1.0);     // [4]
+    const Result r = fused(x, W, b, {-100, -100, -100}, bytes_for_rows(2, 4));
+    BOOST_TEST(std::isnan(r.loss));
+    BOOST_TEST(std::isnan(three_nodes(x, W, b, {-100, -100, -100}).loss));
+    BOOST_TEST(xt::amax(xt::abs(r.grad_x))() == 0.0);
+    BOOST_TEST(xt::amax(xt::abs(r.grad_W))() == 0.0);
+    BOOST_TEST(xt::amax(xt::abs(r.grad_b))() == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(backward_scales_the_saved_gradients_by_the_incoming_gradient) {
+    // L' = 2.5 L: every gradient 2.5 times, as through the three-node graph.
+    const Array x = random_array({4, 3}, 23, -1.0, 1.0);  // [4, 3]
+    const Array W = random_array({5, 3}, 24, -1.0, 1.0);  // [5, 3]
+    const Array b = random_array({5}, 25, -1.0, 1.0);     // [5]
+    const std::vector<std::int64_t> targets{1, 4, 0, 2};
+    Tape a_tape, b_tape;
+    Tensor xa = Tensor::parameter(x, "x"), Wa = Tensor::parameter(W, "W"),
+           ba = Tensor::parameter(b, "b");
+    Tensor xb = Tensor::parameter(x, "x"), Wb = Tensor::parameter(W, "W"),
+           bb = Tensor::parameter(b, "b");
+    a_tape.backward(scale(a_tape, linear_cross_entropy(a_tape, xa, Wa, ba, targets, -100, 1), 2.5));
+    b_tape.backward(
+        scale(b_tape, softmax_cross_entropy(b_tape, linear(b_tape, xb, Wb, bb), targets), 2.5));
+    BOOST_TEST(relative_diff(xa.grad(), xb.grad()) <= exact_tol);
+    BOOST_TEST(relative_diff(Wa.grad(), Wb.grad()) <= exact_tol);
+    BOOST_TEST(relative_diff(ba.grad(), bb.grad()) <= exact_tol);
+}
+
+BOOST_AUTO_TEST_CASE(the_fused_sgd_step_equals_backward_then_step) {
+    const Array x = random_array({6, 4}, 26, -1.0, 1.0);   // [6, 4]
+    const Array W0 = random_array({7, 4}, 27, -1.0, 1.0);  // [7, 4]
+    const Array b0 = random_array({7}, 28, -1.0, 1.0);     // [7]
+    const std::vector<std::int64_t> targets{6, 0, -100, 3, 3, 1};
+    Tensor W1 = Tensor::parameter(W0, "W"), b1 = Tensor::parameter(b0, "b");
+    Tensor W2 = Tensor::parameter(W0, "W"), b2 = Tensor::parameter(b0, "b");
+    const Tensor x_in = Tensor(x, false, "x");
+    SGD fused_sgd({W1, b1}, 0.5), plain_sgd({W2, b2}, 0.5);
+    Tape t1, t2;
+    const std::size_t updated =
+        fused_sgd_step(t1, linear_cross_entropy(t1, x_in, W1, b1, targets, -100, 1), fused_sgd);
+    BOOST_TEST(updated == 2u);  // W and b straight from the saved gradients
+    t2.backward(linear_cross_entropy(t2, x_in, W2, b2, targets, -100, 1));
+    plain_sgd.step();
+    BOOST_TEST(relative_diff(W1.value(), W2.value()) <= exact_tol);
+    BOOST_TEST(relative_diff(b1.value(), b2.value()) <= exact_tol);
+}
+
+BOOST_DATA_TEST_CASE(gradcheck_passes, bdata::make({1u, 2u, 3u}), seed) {
+    const Array x = random_array({5, 3}, seed, -1.5, 1.5);       // [5, 3]
+    const Array W = random_array({4, 3}, seed + 10, -1.0, 1.0);  // [4, 3]
+    const Array b = random_array({4}, seed + 20, -1.0, 1.0);     // [4]
+    const GradcheckReport r = gradcheck_op(
+        LinearCrossEntropy{{3, 0, -100, 2, 1}, default_ignore_index, bytes_for_rows(2, 4)}, x, W,
+        b);
+    BOOST_TEST(r.passed(), r.summary());
+}
+
+BOOST_AUTO_TEST_CASE(bad_shapes_and_targets_throw_naming_the_op_and_the_shapes) {
+    Tape tape;
+    Tensor x = Tensor::parameter(random_array({2, 3}, 30), "x");      // [2, 3]
+    Tensor W = Tensor::parameter(random_array({4, 3}, 31), "W");      // [4, 3]
+    Tensor b = Tensor::parameter(random_array({4}, 32), "b");         // [4]
+    Tensor W_bad = Tensor::parameter(random_array({4, 2}, 33), "W");  // [4, 2]
+    Tensor b_bad = Tensor::parameter(random_array({5}, 34), "b");     // [5]
+    check_invalid_argument(
+        [&] {
+            linear_cross_entropy(tape, x, W_bad, b, {0, 1});
+        },
+        {"LinearCrossEntropy", "x [2, 3]", "W [4, 2]", "b [4]"});
+    check_invalid_argument(
+        [&] {
+            linear_cross_entropy(tape, x, W, b_bad, {0, 1});
+        },
+        {"LinearCrossEntropy", "x [2, 3]", "W [4, 3]", "b [5]"});
+    check_invalid_argument([&] { linear_cross_entropy(tape, x, W, b, {0}); },
+                           {"LinearCrossEntropy", "x [2, 3]", "2 row(s)", "1 target(s)"});
+    check_invalid_argument(
+        [&] {
+            linear_cross_entropy(tape, x, W, b, {0, 4});
+        },
+        {"LinearCrossEntropy", "target 4", "row 1", "[0, 4)", "W [4, 3]"});
+    check_invalid_argument(
+        [&] {
+            linear_cross_entropy(tape, x, W, b, {-1, 0});
+        },
+        {"LinearCrossEntropy", "target -1", "ignore_index -100"});
+    BOOST_TEST(tape.size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(replaying_the_tape_allocates_nothing) {
+    // 40 rows in chunks of 16 (the last has 8): every saved array keeps its memory.
+    Tensor x = Tensor::parameter(random_array({4, 10, 8}, 40, -1.0, 1.0), "x");  // [4, 10, 8]
+    Tensor W = Tensor::parameter(random_array({64, 8}, 41, -1.0, 1.0), "W");     // [64, 8]
+    Tensor b = Tensor::parameter(random_array({64}, 42, -1.0, 1.0), "b");        // [64]
+    std::vector<std::int64_t> targets(40);
+    for (std::size_t r = 0; r < targets.size(); ++r)
+        targets[r] = r % 5 == 4 ? -100 : static_cast<std::int64_t>((r * 7) % 64);
+    check_replay_allocates_nothing([&](Tape& tape) {
+        x.zero_grad();
+        W.zero_grad();
+        b.zero_grad();
+        tape.backward(linear_cross_entropy(tape, x, W, b, targets, default_ignore_index,
+                                           bytes_for_rows(16, 64)));
+    });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
