@@ -177,12 +177,14 @@ LANGUAGE_FORMS = {
     "lang_3": "{L} spricht man in {c}.",
     "lang_4": "In {c} {wird} {L} gesprochen.",
     "lang_5": "Die Menschen in {c} sprechen {L}.",
+    "lang_6": "{Sprache} des Landes {c} {ist} {L}.",
 }
 CONTINENT_FORMS = {
     "cont_1": "{c} liegt in {K}.",
     "cont_2": "{c} ist ein Land in {K}.",
     "cont_3": "In {K} liegt {c}.",
     "cont_4": "{c} gehört zu {K}.",
+    "cont_5": "Das Land {c} liegt in {K}.",
 }
 NEIGHBOUR_FORMS = {
     "nb_1": "{c} grenzt an {n}.",
@@ -191,12 +193,14 @@ NEIGHBOUR_FORMS = {
     "nb_4": "{c} und {n} sind Nachbarländer.",
     "nb_5": "Zwischen {c} und {n} gibt es eine Grenze.",
     "nb_6": "Über die Grenze kommt man von {c} nach {n}.",
+    "nb_7": "{n} ist ein Nachbarland des Landes {c}.",
 }
 RIVER_FORMS = {
     "riv_1": "{R} fließt durch {c}.",
     "riv_2": "Durch {c} fließt {r}.",
     "riv_3": "{R} ist ein Fluss in {c}.",
     "riv_4": "Ein Fluss in {c} ist {r}.",
+    "riv_5": "{R} ist ein Fluss des Landes {c}.",
 }
 
 # Each fact of these kinds has one of its forms held out for valid.txt with this probability
@@ -264,6 +268,8 @@ def fields(country):
         "cap": capital,
         "L": join_list(languages),
         "wird": "wird" if len(languages) == 1 else "werden",
+        "Sprache": "Die Sprache" if len(languages) == 1 else "Die Sprachen",
+        "ist": "ist" if len(languages) == 1 else "sind",
         "K": continent,
     }
 
@@ -295,17 +301,17 @@ def build(rng):
             corpus.add(capitalize_first(template.format(**f)), form == held, family)
 
     for country in COUNTRIES:
-        add_forms(LANGUAGE_FORMS, fields(country), "language, lang_1 to lang_5")
+        add_forms(LANGUAGE_FORMS, fields(country), "language, lang_1 to lang_6")
     for country in COUNTRIES:
-        add_forms(CONTINENT_FORMS, fields(country), "continent, cont_1 to cont_4")
+        add_forms(CONTINENT_FORMS, fields(country), "continent, cont_1 to cont_5")
     for a, b in NEIGHBOURS:
         for c, n in ((a, b), (b, a)):
-            add_forms(NEIGHBOUR_FORMS, dict(fields(by_name[c]), n=n), "border, nb_1 to nb_6")
+            add_forms(NEIGHBOUR_FORMS, dict(fields(by_name[c]), n=n), "border, nb_1 to nb_7")
     for article, river, countries in RIVERS:
         for c in countries:
             r = article + " " + river
             add_forms(RIVER_FORMS, dict(fields(by_name[c]), R=capitalize_first(r), r=r),
-                      "river, riv_1 to riv_4")
+                      "river, riv_1 to riv_5")
 
     # Compound sentences: two or three facts in one sentence, built from the clauses of
     # cap_1 or cap_2. A compound whose capital clause is held out for its country goes to
