@@ -38,10 +38,20 @@ void Tape::backward_from(const Tensor& loss, std::size_t loss_index) {
         Node& node = *nodes_[i];
         if (node.output_.data().grad_is_zero) continue;  // no path from here to the loss
         if (observer_) observer_->before_node(i, node);
-        node.backward();
+        run_backward(node);
         if (check_finite_) check_backward(node, i);
         if (observer_) observer_->after_node(i, node);
     }
+}
+
+void Tape::run_backward(Node& node) {
+    if (!profile_) {
+        node.backward();
+        return;
+    }
+    const OpProfile::Clock::time_point start = OpProfile::Clock::now();
+    node.backward();
+    profile_->add_backward(node.op_name(), start);
 }
 
 namespace {

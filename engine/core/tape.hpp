@@ -41,6 +41,9 @@
 /// throws NonFiniteError at the first one, naming the op, its position on the tape and the
 /// input shapes, so a loss that turns into nan can be traced to the op where it started.
 /// It costs one pass over each output and gradient, so it is off by default.
+///
+/// Profiling (opt-in, set_profile(&profile)): the tape times every op's forward and every
+/// node's backward and adds them to an OpProfile by op name (engine/inspect/op_profile.hpp).
 
 #include <cstddef>
 #include <memory>
@@ -53,6 +56,7 @@
 #include "engine/core/non_finite_error.hpp"
 #include "engine/core/tensor.hpp"
 #include "engine/inspect/backward_observer.hpp"
+#include "engine/inspect/op_profile.hpp"
 
 namespace tapegrad {
 
@@ -80,7 +84,7 @@ public:
         if (!node.output_.defined() || node.output_.use_count() > 1)
             node.output_ = Tensor(Array(), true);
         node.output_.data().grad_is_zero = true;
-        node.forward();  // may throw std::invalid_argument: then nothing is recorded
+        run_forward(node);  // may throw std::invalid_argument: then nothing is recorded
         if (check_finite_) check_forward(node, size_);
         ++size_;
         return node.output_;
@@ -116,6 +120,11 @@ public:
     bool check_finite() const { return check_finite_; }
     void set_check_finite(bool on) { check_finite_ = on; }
 
+    /// The profile that times every forward and backward from now on; nullptr (the default)
+    /// to stop. The tape does not own it.
+    OpProfile* profile() const { return profile_; }
+    void set_profile(OpProfile* profile) { profile_ = profile; }
+
 private:
     void backward_from(const Tensor& loss, std::size_t loss_index);
 
@@ -125,12 +134,23 @@ private:
         node.op = std::move(op);
         node.inputs_.assign(in.begin(), in.end());
         node.output_ = Tensor(Array(), false);
-        node.forward();
+        run_forward(node);
         if (check_finite_) check_forward(node, not_recorded);
         return node.output_;
     }
 
     static constexpr std::size_t not_recorded = static_cast<std::size_t>(-1);
+
+    void run_forward(Node& node) {
+        if (!profile_) {
+            node.forward();
+            return;
+        }
+        const OpProfile::Clock::time_point start = OpProfile::Clock::now();
+        node.forward();
+        profile_->add_forward(node.op_name(), start);
+    }
+    void run_backward(Node& node);
     // Throw NonFiniteError when the node's output / its inputs' new gradients hold a NaN or inf.
     void check_forward(const Node& node, std::size_t position) const;
     void check_backward(const Node& node, std::size_t position) const;
@@ -151,6 +171,7 @@ private:
     bool recording_ = true;
     bool check_finite_ = false;
     BackwardObserver* observer_ = nullptr;  // set only during backward(loss, observer)
+    OpProfile* profile_ = nullptr;          // set_profile
 };
 
 }  // namespace tapegrad
