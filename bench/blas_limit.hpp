@@ -12,6 +12,11 @@ namespace tapegrad::bench {
 void set_blas_threads(int threads);
 int blas_threads();
 
+/// C [m, n] <- op(A) op(B) with op(A) [m, k] and op(B) [k, n] (transposed when asked): one
+/// cblas_dgemm call on row-major, contiguous arrays.
+void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k, const double* A,
+          const double* B, double* C);
+
 /// One call each: Z <- X W^T, dW <- G^T X, dX <- G W (all row-major, contiguous).
 void three_gemms(std::size_t B, std::size_t d, std::size_t V, const double* X, const double* W,
                  double* Z, const double* G, double* dW, double* dX);

@@ -11,25 +11,16 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 
 #include <torch/torch.h>
 
+#include "bench/proc_status.hpp"
+
 namespace {
 
 double proc_status_mib(const std::string& field) {
-    std::ifstream status("/proc/self/status");
-    std::string key;
-    while (status >> key) {
-        if (key == field + ":") {
-            double kib = 0.0;
-            status >> kib;
-            return kib / 1024.0;
-        }
-        status.ignore(1 << 16, '\n');
-    }
-    return 0.0;
+    return tapegrad::bench::proc_status_bytes(field) / (1024.0 * 1024.0);
 }
 
 }  // namespace

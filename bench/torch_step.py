@@ -36,6 +36,14 @@ def set_openblas_threads(threads):
     return None
 
 
+def use_threads(threads):
+    """PyTorch's pool and OpenBLAS's at `threads`; returns VmRSS (MiB) after that, the baseline."""
+    torch.set_num_threads(threads)
+    torch.matmul(torch.ones(2, 2, dtype=torch.float64), torch.ones(2, 2, dtype=torch.float64))
+    set_openblas_threads(threads)  # after a first GEMM has loaded the BLAS library
+    return proc_status_mib("VmRSS")
+
+
 def main():
     parser = argparse.ArgumentParser()
     for name in ("B", "d", "V", "threads"):
@@ -49,10 +57,7 @@ def main():
                         help="timed steps at least (default 3)")
     args = parser.parse_args()
 
-    torch.set_num_threads(args.threads)
-    torch.matmul(torch.ones(2, 2, dtype=torch.float64), torch.ones(2, 2, dtype=torch.float64))
-    set_openblas_threads(args.threads)  # after a first GEMM has loaded the BLAS library
-    baseline = proc_status_mib("VmRSS")
+    baseline = use_threads(args.threads)
 
     torch.manual_seed(1)
     f64 = torch.float64

@@ -37,7 +37,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -46,6 +45,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/blas_limit.hpp"
+#include "bench/proc_status.hpp"
 #include "engine/core/tape.hpp"
 #include "engine/optim/fused_sgd.hpp"
 #include "engine/optim/sgd.hpp"
@@ -57,6 +57,7 @@ namespace {
 
 using tapegrad::Array;
 using tapegrad::Tensor;
+using tapegrad::bench::proc_status_bytes;
 
 constexpr double mib = 1024.0 * 1024.0;
 constexpr double lr = 0.1;
@@ -65,21 +66,6 @@ constexpr double warm_up_seconds = 1.0;
 double baseline_rss = 0.0;  // VmRSS when main() started
 // The fused op's memory budget for its chunk of logits (--chunk-bytes=N, for experiments).
 std::size_t chunk_bytes = tapegrad::LinearCrossEntropy::default_chunk_bytes;
-
-// A field of /proc/self/status in bytes ("VmRSS", "VmHWM"); 0 where there is none.
-double proc_status_bytes(const std::string& field) {
-    std::ifstream status("/proc/self/status");
-    std::string key;
-    while (status >> key) {
-        if (key == field + ":") {
-            double kib = 0.0;
-            status >> kib;
-            return kib * 1024.0;
-        }
-        status.ignore(1 << 16, '\n');
-    }
-    return 0.0;
-}
 
 Array uniform(const tapegrad::Shape& shape, double scale, unsigned seed) {
     std::mt19937_64 gen(seed);

@@ -17,7 +17,6 @@ each to 1e-10 (|tapegrad - torch| <= 1e-10 * max(1, |torch|)). Exits 77 (ctest S
 cannot be imported, 1 on any failure.
 """
 import json
-import math
 import os
 import random
 import shutil
@@ -35,6 +34,7 @@ except ImportError:
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "examples", "pytorch"))
 import tapegrad_safetensors as ts  # noqa: E402
+import tiny_decoder  # noqa: E402
 
 TOLERANCE = 1e-10  # the issue's bound; float64 on both sides, different summation orders
 failures = []
@@ -52,63 +52,7 @@ def close(name, ours, theirs):
     return err
 
 
-class Block(torch.nn.Module):
-    def __init__(self, C, H):
-        super().__init__()
-        self.H = H
-        self.ln1 = torch.nn.LayerNorm(C)
-        self.attn = torch.nn.Module()
-        self.attn.qkv = torch.nn.Linear(C, 3 * C)
-        self.attn.proj = torch.nn.Linear(C, C)
-        self.ln2 = torch.nn.LayerNorm(C)
-        self.mlp = torch.nn.Module()
-        self.mlp.fc1 = torch.nn.Linear(C, 4 * C)
-        self.mlp.fc2 = torch.nn.Linear(4 * C, C)
-
-    def attention(self, x, probs):
-        B, T, C = x.shape
-        D = C // self.H
-        q, k, v = self.attn.qkv(x).split(C, dim=2)
-        q, k, v = (t.view(B, T, self.H, D).transpose(1, 2) for t in (q, k, v))  # [B, H, T, D]
-        s = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(D))
-        mask = torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)
-        p = F.softmax(s.masked_fill(mask, float("-inf")), dim=-1)
-        probs.append(p)
-        y = (p @ v).transpose(1, 2).reshape(B, T, C)
-        return self.attn.proj(y)
-
-    def forward(self, x, probs):
-        x = x + self.attention(self.ln1(x), probs)
-        return x + self.mlp.fc2(F.gelu(self.mlp.fc1(self.ln2(x)), approximate="tanh"))
-
-
-class TinyDecoder(torch.nn.Module):
-    def __init__(self, V, C, L, H, T_max):
-        super().__init__()
-        self.wte = torch.nn.Embedding(V, C)
-        self.wpe = torch.nn.Embedding(T_max, C)
-        self.blocks = torch.nn.ModuleList(Block(C, H) for _ in range(L))
-        self.ln_f = torch.nn.LayerNorm(C)
-        self.W_out = torch.nn.Parameter(torch.zeros(V, C))
-        self.b_out = torch.nn.Parameter(torch.zeros(V))
-
-    def forward(self, idx):
-        T = idx.shape[1]
-        x = self.wte(idx) + self.wpe(torch.arange(T))
-        probs = []
-        for b in self.blocks:
-            x = b(x, probs)
-        h = self.ln_f(x)
-        return h, F.linear(h, self.W_out, self.b_out), probs
-
-
-def load_model(path):
-    state, meta = ts.load(path)
-    cfg = {k: int(meta["config." + k]) for k in ("V", "C", "L", "H", "T_max")}
-    model = TinyDecoder(**cfg).double()
-    params = {k: v for k, v in state.items() if not k.startswith("optimizer.")}
-    model.load_state_dict(params)
-    return model, state, meta, cfg
+load_model = tiny_decoder.load  # examples/pytorch/tiny_decoder.py
 
 
 def run(args, cwd):

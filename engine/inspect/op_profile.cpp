@@ -51,9 +51,9 @@ double OpProfile::seconds() const {
 
 std::string OpProfile::report(std::size_t steps, double step_seconds) const {
     if (steps == 0 || !(step_seconds > 0.0)) {
-        throw std::invalid_argument("OpProfile::report: wants steps >= 1 and a positive time, got " +
-                                    std::to_string(steps) + " steps in " +
-                                    std::to_string(step_seconds) + " s");
+        throw std::invalid_argument(
+            "OpProfile::report: wants steps >= 1 and a positive time, got " +
+            std::to_string(steps) + " steps in " + std::to_string(step_seconds) + " s");
     }
     const double per_step_ms = 1e3 / static_cast<double>(steps);
     const double step_ms = step_seconds * per_step_ms;
@@ -67,8 +67,8 @@ std::string OpProfile::report(std::size_t steps, double step_seconds) const {
             if (v >= 0.0) std::snprintf(c, sizeof c, "%.3f", v);
             return std::string(c);
         };
-        std::snprintf(line, sizeof line, "  %-22s %9s %9s %11s %11s %11.3f %6.1f%%\n",
-                      name.c_str(), fwd_calls.c_str(), bwd_calls.c_str(), cell(fwd_ms).c_str(),
+        std::snprintf(line, sizeof line, "  %-22s %9s %9s %11s %11s %11.3f %6.1f%%\n", name.c_str(),
+                      fwd_calls.c_str(), bwd_calls.c_str(), cell(fwd_ms).c_str(),
                       cell(bwd_ms).c_str(), ms, 100.0 * ms / step_ms);
         text += line;
     };

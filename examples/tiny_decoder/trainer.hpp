@@ -63,6 +63,10 @@ public:
     /// the step.
     double step(const std::vector<int>& inputs, const std::vector<int>& targets, std::size_t B,
                 std::size_t T);
+
+    /// Times the ops of every step from now on (nullptr to stop): see
+    /// engine/inspect/op_profile.hpp; bench/decoder_step --profile prints it.
+    void set_profile(OpProfile* profile) { tape_.set_profile(profile); }
     /// The mean loss over the batches, without recording (no gradients).
     double evaluate(const std::vector<int>& inputs, const std::vector<int>& targets, std::size_t B,
                     std::size_t T);
