@@ -17,44 +17,16 @@
 #include "examples/case_tool/case_file.hpp"
 #include "examples/case_tool/case_plots.hpp"
 #include "examples/case_tool/case_result.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace tapegrad;
+using tapegrad::test::ScopedEnv;
+using tapegrad::test::TempDir;
 
 namespace {
 
 const std::string kCases = TAPEGRAD_CASES_DIR;
-
-// A fresh empty folder under the system's temporary folder, removed at the end of the test.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string templ = (fs::temp_directory_path() / "tapegrad_plots_XXXXXX").string();
-        path = ::mkdtemp(templ.data());
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
-    }
-};
-
-// Sets an environment variable for the scope of a test.
-struct ScopedEnv {
-    std::string name, old;
-    bool had;
-    ScopedEnv(const std::string& n, const std::string& value) : name(n) {
-        const char* v = std::getenv(n.c_str());
-        had = v != nullptr;
-        if (had) old = v;
-        ::setenv(n.c_str(), value.c_str(), 1);
-    }
-    ~ScopedEnv() {
-        if (had)
-            ::setenv(name.c_str(), old.c_str(), 1);
-        else
-            ::unsetenv(name.c_str());
-    }
-};
 
 // Width and height from a PNG's IHDR chunk; {0, 0} when the file is not a PNG.
 std::pair<unsigned, unsigned> png_size(const fs::path& file) {
@@ -97,21 +69,6 @@ constexpr std::uintmax_t kMaxPngBytes = 1000000;
 
 BOOST_AUTO_TEST_SUITE(test_case_plots)
 
-BOOST_AUTO_TEST_CASE(labels_lose_quotes_backquotes_and_control_characters) {
-    BOOST_TEST(plot_label("Frankreich") == "Frankreich");
-    BOOST_TEST(plot_label("say \"hi\"") == "say 'hi'");
-    BOOST_TEST(plot_label("`rm -rf`") == "'rm -rf'");
-    BOOST_TEST(plot_label("line\nbreak\t\x07") == "line break  ");
-    BOOST_TEST(plot_label("Österreich") == "Österreich");  // UTF-8 kept as it is
-}
-
-BOOST_AUTO_TEST_CASE(long_labels_are_cut_on_a_character_boundary) {
-    const std::string twelve_umlauts = "ÖÖÖÖÖÖÖÖÖÖÖÖ";  // 12 characters, 24 bytes
-    BOOST_TEST(plot_label(twelve_umlauts) == twelve_umlauts);
-    BOOST_TEST(plot_label(twelve_umlauts + "Ö") == twelve_umlauts + "...");
-    BOOST_TEST(plot_label(std::string(23, 'a') + "ÖÖ") == std::string(23, 'a') + "Ö...");
-}
-
 BOOST_AUTO_TEST_CASE(tokens_appear_only_inside_data_blocks) {
     const Case c = load_case(kCases + "/valid/tricky_tokens.json");
     const CaseResult r = run_case(c);
@@ -140,11 +97,6 @@ BOOST_AUTO_TEST_CASE(plotted_probabilities_are_the_computed_ones) {
         BOOST_TEST(before == r.probs(0, i));  // %.17g reads back exactly
         BOOST_TEST(after == r.probs_after_sgd(0, i));
     }
-}
-
-BOOST_AUTO_TEST_CASE(find_on_path_finds_programs_and_only_those) {
-    BOOST_TEST(!find_on_path("sh").empty());
-    BOOST_TEST(find_on_path("tapegrad-no-such-program").empty());
 }
 
 BOOST_AUTO_TEST_CASE(gnuplot_renders_three_real_pngs) {

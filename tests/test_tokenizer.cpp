@@ -17,9 +17,11 @@
 
 #include "examples/tiny_decoder/data_paths.hpp"
 #include "examples/tiny_decoder/tokenizer.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace tapegrad;
+using tapegrad::test::TempDir;
 
 namespace {
 
@@ -36,20 +38,6 @@ const Tokenizer& shipped() {
     static const Tokenizer tokenizer = Tokenizer::load(kModel);
     return tokenizer;
 }
-
-// A fresh empty folder under the system's temporary folder, removed at the end of the test.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string templ = (fs::temp_directory_path() / "tapegrad_tokenizer_XXXXXX").string();
-        path = ::mkdtemp(templ.data());
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
-    }
-    std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 std::string read_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -256,7 +244,7 @@ BOOST_AUTO_TEST_CASE(decode_and_piece_refuse_ids_outside_the_vocabulary) {
 }
 
 BOOST_AUTO_TEST_CASE(training_gives_the_shipped_files_byte_for_byte) {
-    TempDir dir;
+    TempDir dir("tapegrad_tokenizer");
     const std::string a = dir.file("a.model"), b = dir.file("b.model");
     const auto start = std::chrono::steady_clock::now();
     train_tokenizer(kTrain, a);
@@ -282,7 +270,7 @@ BOOST_AUTO_TEST_CASE(training_gives_the_shipped_files_byte_for_byte) {
 }
 
 BOOST_AUTO_TEST_CASE(training_refuses_bad_corpora_and_leaves_the_target_alone) {
-    TempDir dir;
+    TempDir dir("tapegrad_tokenizer");
     const std::string model = dir.file("tok.model");
     write_bytes(model, "the old model");
     write_bytes(dir.file("tok.vocab"), "the old vocab");
@@ -339,7 +327,7 @@ BOOST_AUTO_TEST_CASE(training_refuses_bad_corpora_and_leaves_the_target_alone) {
 }
 
 BOOST_AUTO_TEST_CASE(load_refuses_missing_empty_and_foreign_files) {
-    TempDir dir;
+    TempDir dir("tapegrad_tokenizer");
     const std::string missing = dir.file("missing.model");
     BOOST_TEST(error_of([&] { Tokenizer::load(missing); }) ==
                "Tokenizer::load: " + missing + ": Not found: \"" + missing +
@@ -368,7 +356,7 @@ BOOST_AUTO_TEST_CASE(load_refuses_a_model_cut_short_anywhere) {
     // the normalizer's character map). SentencePiece alone accepts the model cut after any
     // piece, as a smaller model with default options; load() refuses every cut.
     const std::string bytes = read_bytes(kModel);
-    TempDir dir;
+    TempDir dir("tapegrad_tokenizer");
     int cuts = 0, incomplete = 0, unparsable = 0, other = 0;
     const auto check_cut = [&](const std::string& path, std::size_t n) {
         ++cuts;

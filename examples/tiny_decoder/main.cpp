@@ -36,6 +36,7 @@
 #include "engine/core/no_grad.hpp"
 #include "engine/core/number_string.hpp"
 #include "engine/core/random.hpp"
+#include "examples/gnuplot/gnuplot.hpp"
 #include "examples/tiny_decoder/corpus.hpp"
 #include "examples/tiny_decoder/data_paths.hpp"
 #include "examples/tiny_decoder/explain.hpp"
@@ -174,7 +175,7 @@ int target_id(const Tokenizer& tok, const std::string& target) {
 std::string plot_or_reason(const std::string& dir, const std::string& name,
                            const std::string& script) {
     std::string why;
-    const std::string png = write_plot(dir, name, script, why);
+    const std::string png = draw_plot(dir, name, script, why);
     return png.empty() ? "plot skipped: " + why : "plot: " + png;
 }
 

@@ -1,10 +1,11 @@
 #pragma once
-/// The tiny decoder's figures through gnuplot (pngcairo), each a self-contained script with
-/// its data inline kept beside the PNG (`gnuplot loss_curve.gp > loss_curve.png` redraws it):
+/// The tiny decoder's figures as gnuplot scripts (pngcairo) with their data inline; draw_plot
+/// (examples/gnuplot/gnuplot.hpp) writes each beside its PNG
+/// (`gnuplot loss_curve.gp > loss_curve.png` redraws it):
 ///   loss_curve.png   training loss per step and validation loss every K steps
 ///   attention.png    the last position's attention weights over the prompt's pieces, one
 ///                    row per layer and head
-/// Pieces enter a script only as quoted data fields through plot_label (examples/case_tool),
+/// Pieces enter a script only as quoted data fields through plot_label (examples/gnuplot),
 /// so no piece can run a gnuplot command.
 
 #include <cstddef>
@@ -24,10 +25,5 @@ std::string loss_curve_script(const std::vector<double>& train_losses,
 /// weights[l][h][j]: layer l, head h, prompt position j.
 std::string attention_script(const std::vector<std::string>& pieces,
                              const std::vector<std::vector<std::vector<double>>>& weights);
-
-/// Writes <dir>/<name>.gp and draws <dir>/<name>.png (atomically). Returns the PNG's path, or
-/// "" with `why` set when gnuplot is missing or failed (never throws for that).
-std::string write_plot(const std::string& dir, const std::string& name, const std::string& script,
-                       std::string& why);
 
 }  // namespace tapegrad
