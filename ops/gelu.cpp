@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "engine/kernels/exp_kernels.hpp"
+
 namespace tapegrad {
 
 namespace {
@@ -14,12 +16,14 @@ void GELU::forward(const Inputs<1>& in, Array& y) {
     const Array& x = in[0];
     y.resize(x.shape());        // shape of x
     saved.t.resize(x.shape());  // shape of x
-    for (std::size_t i = 0; i < x.size(); ++i) {
+    const std::size_t n = x.size();
+    double* t = saved.t.data();
+    for (std::size_t i = 0; i < n; ++i) {
         const double xi = x.data()[i];
-        const double t = std::tanh(k * (xi + kappa * xi * xi * xi));
-        saved.t.data()[i] = t;
-        y.data()[i] = 0.5 * xi * (1.0 + t);
+        t[i] = k * (xi + kappa * xi * xi * xi);
     }
+    tanh_values(t, t, n);  // t = tanh(k (x + 0.044715 x^3)), vectorized (engine/kernels)
+    for (std::size_t i = 0; i < n; ++i) y.data()[i] = 0.5 * x.data()[i] * (1.0 + t[i]);
 }
 
 void GELU::backward(const Inputs<1>& in, const Array&, const Array& grad_y, GradTargets<1>& grad) {

@@ -53,4 +53,28 @@ BOOST_AUTO_TEST_CASE(scaled_exp_may_write_over_its_input) {
     BOOST_TEST(x == expected, tt::tolerance(kernel_tol) << tt::per_element());
 }
 
+BOOST_DATA_TEST_CASE(tanh_values_match_std_tanh, boost::unit_test::data::make(lengths), n) {
+    // Around 0 (xsimd's polynomial branch), across the switch to its exp form, and saturated.
+    const Array x = random_array({n}, static_cast<unsigned>(n) + 100, -20.0, 20.0);  // [n]
+    std::vector<double> out(n);
+    tanh_values(x.data(), out.data(), n);
+    for (std::size_t j = 0; j < n; ++j)
+        BOOST_TEST(out[j] == std::tanh(x.data()[j]), tt::tolerance(kernel_tol) << "element " << j);
+}
+
+BOOST_AUTO_TEST_CASE(tanh_values_at_the_edges_and_in_place) {
+    const double inf = std::numeric_limits<double>::infinity();
+    Array x{0.0, -0.0, 1e-300, -1e-12, 0.3, -0.7, 19.0, -40.0, 800.0, inf, -inf};  // [11]
+    Array expected = x;                                                            // [11]
+    for (double& v : expected) v = std::tanh(v);
+    tanh_values(x.data(), x.data(), x.size());
+    BOOST_TEST(x == expected, tt::tolerance(kernel_tol) << tt::per_element());
+    BOOST_TEST(std::signbit(x(1)));  // tanh(-0) = -0
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    Array bad{nan, 1.0, nan, 2.0, nan};  // [5]: NaN stays NaN, in a register and in the tail
+    tanh_values(bad.data(), bad.data(), bad.size());
+    BOOST_TEST((std::isnan(bad(0)) && std::isnan(bad(2)) && std::isnan(bad(4))));
+    BOOST_TEST(bad(1) == std::tanh(1.0), tt::tolerance(kernel_tol));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

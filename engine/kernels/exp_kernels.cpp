@@ -30,4 +30,11 @@ double scaled_exp(const double* x, double shift, double scale, double* out, std:
                     : Baseline::scaled_exp(x, shift, scale, out, n);
 }
 
+void tanh_values(const double* x, double* out, std::size_t n) {
+    if (use_avx2)
+        detail::tanh_values_avx2(x, out, n);
+    else
+        Baseline::tanh_values(x, out, n);
+}
+
 }  // namespace tapegrad

@@ -1,5 +1,6 @@
 #pragma once
-/// Vectorized loops over one row of doubles, for the softmax and cross-entropy passes.
+/// Vectorized loops over one row of doubles, for the softmax and cross-entropy passes (exp)
+/// and GELU (tanh, which xsimd builds from exp).
 ///
 /// At V = 32000 these passes run over B x V logits several times a step; with std::exp one
 /// element at a time they cost as much as a matrix product. These use xsimd's exp on whole
@@ -19,5 +20,8 @@ double sum_exp(const double* x, double shift, std::size_t n);
 
 /// out[j] = scale * e^(x[j] - shift) for every j; returns sum_j out[j]. out may equal x.
 double scaled_exp(const double* x, double shift, double scale, double* out, std::size_t n);
+
+/// out[j] = tanh(x[j]) for every j (a few ulp, like std::tanh). out may equal x.
+void tanh_values(const double* x, double* out, std::size_t n);
 
 }  // namespace tapegrad

@@ -21,5 +21,8 @@ double sum_exp_avx2(const double* x, double shift, std::size_t n) {
 double scaled_exp_avx2(const double* x, double shift, double scale, double* out, std::size_t n) {
     return Avx2::scaled_exp(x, shift, scale, out, n);
 }
+void tanh_values_avx2(const double* x, double* out, std::size_t n) {
+    Avx2::tanh_values(x, out, n);
+}
 
 }  // namespace tapegrad::detail

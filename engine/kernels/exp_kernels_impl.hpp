@@ -2,7 +2,7 @@
 /// The loops behind engine/kernels/exp_kernels.hpp, written once for any xsimd architecture `Arch`.
 /// Included by exp_kernels.cpp (SSE2, the x86-64 baseline) and exp_kernels_avx2.cpp (compiled
 /// with -mavx2 -mfma); not part of the public headers. Each loop runs whole registers, then the
-/// remaining n % width elements one at a time with std::exp.
+/// remaining n % width elements one at a time with std::exp (std::tanh).
 
 #include <algorithm>
 #include <cmath>
@@ -60,11 +60,19 @@ struct ExpKernels {
         }
         return sum;
     }
+
+    static void tanh_values(const double* x, double* out, std::size_t n) {
+        std::size_t j = 0;
+        for (; j + width <= n; j += width)
+            xsimd::tanh(Batch::load_unaligned(x + j)).store_unaligned(out + j);
+        for (; j < n; ++j) out[j] = std::tanh(x[j]);
+    }
 };
 
 // Defined in exp_kernels_avx2.cpp (only built on x86-64).
 double row_max_avx2(const double* x, std::size_t n);
 double sum_exp_avx2(const double* x, double shift, std::size_t n);
 double scaled_exp_avx2(const double* x, double shift, double scale, double* out, std::size_t n);
+void tanh_values_avx2(const double* x, double* out, std::size_t n);
 
 }  // namespace tapegrad::detail
