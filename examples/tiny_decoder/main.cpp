@@ -184,7 +184,7 @@ std::string plot_or_reason(const std::string& dir, const std::string& name,
 struct TrainArgs {
     std::string corpus, valid, tokenizer, out, resume;
     int vocab_size = kDefaultVocabSize;
-    std::size_t steps = kDefaultSteps, batch = 16, eval_every = 100, checkpoint_every = 500;
+    std::size_t steps = kDefaultSteps, batch = 32, eval_every = 100, checkpoint_every = 500;
     double lr = TrainSettings::default_adamw().lr;
     std::uint64_t seed = 1337;
     std::size_t C = 64, L = 2, H = 4, T_max = 32;

@@ -41,7 +41,7 @@ struct TrainSettings {
     TinyDecoderConfig config;
     AdamWOptions adamw = default_adamw();
     double clip = 1.0;         // max total gradient norm
-    std::size_t batch = 16;    // B
+    std::size_t batch = 32;    // B
     std::size_t seq_len = 32;  // T of the training windows (at most config.T_max)
     std::uint64_t seed = 1337;
 
