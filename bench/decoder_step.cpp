@@ -17,7 +17,8 @@
 // Prints one JSON line: {"mode", "ms_per_step", "steps", "tokens_per_s", "peak_rss_mib",
 // "rss_growth_mib", "blas_threads"}. peak_rss_mib is VmHWM at the end minus VmRSS when main()
 // started, so each configuration runs in its own process (bench/compare_decoder does that);
-// rss_growth_mib is VmRSS after the last step minus VmRSS halfway through the timed steps.
+// rss_growth_mib (with --steps N; 0 otherwise) is VmRSS after the last step minus VmRSS after
+// step N/2 of the timed steps: 0 when memory stays flat from step to step.
 // Timing: 3 untimed steps (the first allocates the tape's buffers), then steps until
 // --min-seconds have passed and at least 3 were timed, or exactly --steps N.
 
