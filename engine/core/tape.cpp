@@ -1,5 +1,6 @@
 #include "engine/core/tape.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace tapegrad {
@@ -34,14 +35,68 @@ void Tape::backward_from(const Tensor& loss, std::size_t loss_index) {
     seed.grad.fill(1.0);  // dL/dL = 1
     seed.grad_is_zero = false;
 
+    ++passes_;
+    count_tape_uses();
     for (std::size_t i = loss_index + 1; i-- > 0;) {
         Node& node = *nodes_[i];
         if (node.output_.data().grad_is_zero) continue;  // no path from here to the loss
         if (observer_) observer_->before_node(i, node);
+        give_grad_buffers(node);
         run_backward(node);
         if (check_finite_) check_backward(node, i);
         if (observer_) observer_->after_node(i, node);
+        release_grad(i);
     }
+    drop_unused_grad_buffers();
+}
+
+void Tape::count_tape_uses() {
+    producers_.clear();
+    for (std::size_t i = 0; i < size_; ++i) producers_.emplace_back(&nodes_[i]->output_.data(), i);
+    std::sort(producers_.begin(), producers_.end());
+    tape_uses_.assign(size_, 0);
+    for (std::size_t i = 0; i < size_; ++i) {
+        for (const Tensor& in : nodes_[i]->inputs_) {
+            const TensorData* data = &in.data();
+            auto it = std::lower_bound(producers_.begin(), producers_.end(),
+                                       std::make_pair(data, std::size_t{0}));
+            if (it != producers_.end() && it->first == data) ++tape_uses_[it->second];
+        }
+    }
+}
+
+void Tape::give_grad_buffers(Node& node) {
+    for (std::size_t k = 0; k < node.inputs_.size(); ++k) {
+        TensorData& in = node.inputs_[k].data();
+        const bool into_value =
+            k < node.value_update_alpha_.size() && node.value_update_alpha_[k].has_value();
+        if (!in.requires_grad || into_value || !in.grad_is_zero) continue;
+        if (in.grad.size() == in.value.size()) continue;  // it has a buffer of the right size
+        for (std::size_t f = 0; f < free_grads_.size(); ++f) {
+            if (free_grads_[f].buffer.size() != in.value.size()) continue;
+            std::swap(free_grads_[f], free_grads_.back());
+            in.grad = std::move(free_grads_.back().buffer);  // the node reshapes it: no allocation
+            free_grads_.pop_back();
+            break;
+        }
+    }
+}
+
+void Tape::release_grad(std::size_t position) {
+    Node& node = *nodes_[position];
+    TensorData& out = node.output_.data();
+    // Held elsewhere (by the caller, a layer, an observer): its gradient stays readable.
+    if (node.output_.use_count() != static_cast<long>(1 + tape_uses_[position])) return;
+    if (out.grad.size() == 0) return;
+    free_grads_.push_back({std::move(out.grad), passes_});  // out.grad is left empty
+    out.grad_is_zero = true;
+}
+
+void Tape::drop_unused_grad_buffers() {
+    // A buffer no gradient of this pass needed (the shapes changed): give its memory back.
+    auto unused = [this](const FreeGrad& f) { return f.released_in_pass != passes_; };
+    free_grads_.erase(std::remove_if(free_grads_.begin(), free_grads_.end(), unused),
+                      free_grads_.end());
 }
 
 void Tape::run_backward(Node& node) {
@@ -153,6 +208,7 @@ const Node& Tape::node(std::size_t i) const {
 
 void Tape::clear() {
     nodes_.clear();
+    free_grads_.clear();
     size_ = 0;
 }
 

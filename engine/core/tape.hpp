@@ -36,6 +36,15 @@
 ///            An output the caller still holds a handle to is never overwritten: the node
 ///            then gets a fresh output tensor.
 ///
+/// Gradient memory: the gradient of an op output is needed only until its node's backward
+///   has passed it on. When nobody but the tape holds the output (no handle outside the
+///   recording), backward releases that gradient buffer right after the node ran, into a pool
+///   the tape keeps; the next gradient of the same number of elements reuses it. So a pass
+///   holds, besides the leaves' gradients, only the gradients still to be passed on (about
+///   those of one residual block), not one per node, and a replayed step still allocates
+///   nothing. To read an intermediate's gradient after backward (dL/dz in the walkthrough),
+///   keep its Tensor: a held output keeps its gradient, as PyTorch's retain_grad() does.
+///
 /// Anomaly detection (opt-in, set_check_finite(true)): after every op's forward and every
 /// node's backward the tape looks for a NaN or an infinity in what it just produced and
 /// throws NonFiniteError at the first one, naming the op, its position on the tape and the
@@ -114,6 +123,14 @@ public:
     void clear();
     void rewind();
 
+    /// Bytes of the gradient buffers backward released and keeps for the next pass (see
+    /// "Gradient memory" above).
+    std::size_t free_grad_bytes() const {
+        std::size_t bytes = 0;
+        for (const FreeGrad& f : free_grads_) bytes += f.buffer.size() * sizeof(double);
+        return bytes;
+    }
+
     bool recording() const { return recording_; }
     void set_recording(bool on) { recording_ = on; }
 
@@ -151,6 +168,13 @@ private:
         profile_->add_forward(node.op_name(), start);
     }
     void run_backward(Node& node);
+    // Gradient memory (see above): how many recorded inputs are each node's output, a pooled
+    // buffer for every input whose gradient this pass has none for yet, and the release of an
+    // output's gradient once its node has run.
+    void count_tape_uses();
+    void give_grad_buffers(Node& node);
+    void release_grad(std::size_t position);
+    void drop_unused_grad_buffers();
     // Throw NonFiniteError when the node's output / its inputs' new gradients hold a NaN or inf.
     void check_forward(const Node& node, std::size_t position) const;
     void check_backward(const Node& node, std::size_t position) const;
@@ -172,6 +196,14 @@ private:
     bool check_finite_ = false;
     BackwardObserver* observer_ = nullptr;  // set only during backward(loss, observer)
     OpProfile* profile_ = nullptr;          // set_profile
+    struct FreeGrad {
+        Array buffer;
+        unsigned long released_in_pass;
+    };
+    std::vector<FreeGrad> free_grads_;    // released gradient buffers, reused by size
+    unsigned long passes_ = 0;            // backward passes run, to date the releases
+    std::vector<std::size_t> tape_uses_;  // per node: times its output is a recorded input
+    std::vector<std::pair<const TensorData*, std::size_t>> producers_;  // scratch, sorted
 };
 
 }  // namespace tapegrad
