@@ -1,9 +1,11 @@
 #include "engine/kernels/gemm.hpp"
 
 #include <cmath>
+#include <vector>
 
 #include <boost/test/data/test_case.hpp>
 #include <xtensor/xmanipulation.hpp>
+#include <xtensor/xview.hpp>
 
 #include "test_helpers.hpp"
 
@@ -87,6 +89,45 @@ BOOST_DATA_TEST_CASE(loop_and_blas_paths_both_match_the_definition,
     Array D = xt::zeros<double>({m, n}) * std::nan("");  // [m, n]
     tapegrad::gemm(A_stored, tA, B_stored, tB, D, 1.0, 0.0);
     BOOST_TEST(max_abs_diff(D, AB) < exact_tol);
+}
+
+// A row stride picks a block of columns out of a wider array, as CausalAttention reads one
+// head's D columns inside qkv: op(A) op(B) of the blocks, written into a block of C, leaving
+// every other element of C untouched; loop (2 x 3 x 4) and BLAS (9 x 10 x 11) paths.
+BOOST_DATA_TEST_CASE(strided_blocks_are_read_and_written_in_place,
+                     boost::unit_test::data::make({2, 9}) *
+                         boost::unit_test::data::make({0, 1, 2, 3}),
+                     size, flags) {
+    const std::size_t m = size, k = size + 1, n = size + 2, pad = 3;
+    const bool tA = (flags & 1) != 0, tB = (flags & 2) != 0;
+    const std::size_t a_rows = tA ? k : m, a_cols = tA ? m : k;  // A as stored
+    const std::size_t b_rows = tB ? n : k, b_cols = tB ? k : n;  // B as stored
+    // Each operand is the block at column offset 2 of a wider array [rows, cols + pad].
+    const Array A_wide = random_array({a_rows, a_cols + pad}, 21);  // [a_rows, a_cols + 3]
+    const Array B_wide = random_array({b_rows, b_cols + pad}, 22);  // [b_rows, b_cols + 3]
+    Array C_wide = random_array({m, n + pad}, 23);                  // [m, n + 3]
+    const Array C_before = C_wide;
+    const Array A_block = xt::view(A_wide, xt::all(), xt::range(2, 2 + a_cols));
+    const Array B_block = xt::view(B_wide, xt::all(), xt::range(2, 2 + b_cols));
+    Array expected = xt::zeros<double>({m, n});  // op(A) op(B) from the contiguous copies
+    tapegrad::gemm(A_block, tA, B_block, tB, expected);
+
+    tapegrad::gemm(MatrixRef{A_wide.data() + 2, a_rows, a_cols, a_cols + pad}, tA,
+                   MatrixRef{B_wide.data() + 2, b_rows, b_cols, b_cols + pad}, tB,
+                   MutableMatrixRef{C_wide.data() + 2, m, n, n + pad});
+    const Array C_block = xt::view(C_wide, xt::all(), xt::range(2, 2 + n));
+    BOOST_TEST(max_abs_diff(C_block, expected) == 0.0);
+    for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j = 0; j < n + pad; ++j)
+            if (j < 2 || j >= 2 + n) BOOST_TEST(C_wide(i, j) == C_before(i, j));
+}
+
+BOOST_AUTO_TEST_CASE(a_stride_below_the_columns_throws) {
+    const std::vector<double> a(12, 1.0);
+    std::vector<double> c(4, 0.0);
+    BOOST_CHECK_THROW(tapegrad::gemm(MatrixRef{a.data(), 2, 3, 2}, false, MatrixRef{a.data(), 3, 2},
+                                     false, MutableMatrixRef{c.data(), 2, 2}),
+                      std::logic_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

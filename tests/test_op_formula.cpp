@@ -11,6 +11,7 @@
 #include "engine/core/node.hpp"
 #include "ops/add.hpp"
 #include "ops/add_bias.hpp"
+#include "ops/causal_attention.hpp"
 #include "ops/causal_softmax.hpp"
 #include "ops/cross_entropy.hpp"
 #include "ops/embedding.hpp"
@@ -79,6 +80,7 @@ std::map<std::string, Formulas> shipped_ops() {
     add<MeanAxis>(ops, 1);
     add<AddBias>(ops, 2);
     add<CausalSoftmax>(ops, 1);
+    add<CausalAttention>(ops, 1);
     add<CrossEntropy>(ops, 1);
     add<SoftmaxCrossEntropy>(ops, 1);
     add<LinearCrossEntropy>(ops, 3);

@@ -4,8 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include <xtensor-blas/xblas.hpp>
-#include <xtensor/xadapt.hpp>
+#include <cblas.h>
 
 namespace tapegrad {
 
@@ -25,24 +24,18 @@ std::string matrix_string(std::size_t rows, std::size_t cols) {
 void small_gemm(MatrixRef A, bool transpose_A, MatrixRef B, bool transpose_B, MutableMatrixRef C,
                 double alpha, double beta, std::size_t m, std::size_t k, std::size_t n) {
     // Element (i, l) of op(A) sits at i * a_row + l * a_col in A's row-major storage.
-    const std::size_t a_row = transpose_A ? 1 : k, a_col = transpose_A ? m : 1;
-    const std::size_t b_row = transpose_B ? 1 : n, b_col = transpose_B ? k : 1;
+    const std::size_t lda = A.row_stride(), ldb = B.row_stride(), ldc = C.row_stride();
+    const std::size_t a_row = transpose_A ? 1 : lda, a_col = transpose_A ? lda : 1;
+    const std::size_t b_row = transpose_B ? 1 : ldb, b_col = transpose_B ? ldb : 1;
     for (std::size_t i = 0; i < m; ++i) {
         for (std::size_t j = 0; j < n; ++j) {
             double sum = 0.0;
             for (std::size_t l = 0; l < k; ++l)
                 sum += A.data[i * a_row + l * a_col] * B.data[l * b_row + j * b_col];
-            double& out = C.data[i * n + j];
+            double& out = C.data[i * ldc + j];
             out = beta == 0.0 ? alpha * sum : alpha * sum + beta * out;
         }
     }
-}
-
-// A non-owning xtensor view of a matrix, which xt::blas::gemm passes to BLAS by pointer (an
-// xt::transpose view would be copied instead).
-auto adapt(double* data, std::size_t rows, std::size_t cols) {
-    const std::array<std::size_t, 2> shape{rows, cols};
-    return xt::adapt(data, rows * cols, xt::no_ownership(), shape);
 }
 
 }  // namespace
@@ -71,19 +64,33 @@ void gemm(MatrixRef A, bool transpose_A, MatrixRef B, bool transpose_B, MutableM
                                (transpose_B ? "^T" : "") + " into " +
                                matrix_string(C.rows, C.cols));
     }
+    if (A.row_stride() < A.cols || B.row_stride() < B.cols || C.row_stride() < C.cols) {
+        throw std::logic_error(
+            "gemm: a row stride is below its matrix's columns (A " + matrix_string(A.rows, A.cols) +
+            " stride " + std::to_string(A.row_stride()) + ", B " + matrix_string(B.rows, B.cols) +
+            " stride " + std::to_string(B.row_stride()) + ", C " + matrix_string(C.rows, C.cols) +
+            " stride " + std::to_string(C.row_stride()) + ")");
+    }
     if (m == 0 || n == 0) return;
     if (k == 0) {  // an empty inner dimension: the product is zero
-        for (std::size_t i = 0; i < m * n; ++i) C.data[i] = beta == 0.0 ? 0.0 : beta * C.data[i];
+        for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < n; ++j) {
+                double& out = C.data[i * C.row_stride() + j];
+                out = beta == 0.0 ? 0.0 : beta * out;
+            }
         return;
     }
     if (m * k * n <= small_product) {
         small_gemm(A, transpose_A, B, transpose_B, C, alpha, beta, m, k, n);
         return;
     }
-    auto A2 = adapt(const_cast<double*>(A.data), A.rows, A.cols);
-    auto B2 = adapt(const_cast<double*>(B.data), B.rows, B.cols);
-    auto C2 = adapt(C.data, C.rows, C.cols);
-    xt::blas::gemm(A2, B2, C2, transpose_A, transpose_B, alpha, beta);
+    // Row-major storage and the leading dimensions straight to BLAS: a strided block is read in
+    // place (xt::blas::gemm would first copy a view whose rows are not contiguous).
+    const auto blas_int = [](std::size_t v) { return static_cast<int>(v); };
+    cblas_dgemm(CblasRowMajor, transpose_A ? CblasTrans : CblasNoTrans,
+                transpose_B ? CblasTrans : CblasNoTrans, blas_int(m), blas_int(n), blas_int(k),
+                alpha, A.data, blas_int(A.row_stride()), B.data, blas_int(B.row_stride()), beta,
+                C.data, blas_int(C.row_stride()));
 }
 
 void gemm(const Array& A, bool transpose_A, const Array& B, bool transpose_B, Array& C,

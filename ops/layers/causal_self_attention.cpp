@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "ops/causal_attention.hpp"
 #include "ops/causal_softmax.hpp"
 #include "ops/heads.hpp"
 #include "ops/mat_mul.hpp"
@@ -60,8 +61,10 @@ Tensor CausalSelfAttention::forward(Tape& tape, const Tensor& x, const std::vect
             "CausalSelfAttention::forward: needs {W_qkv, b_qkv, W_proj, b_proj}; got " +
             std::to_string(p.size()) + " tensors");
     const Tensor qkv = LinearLayer::forward(tape, x, {p[0], p[1]});  // [B, T, 3C]
-    const Tensor y = causal_self_attention(tape, qkv, H_, P);        // [B, T, C]
-    return LinearLayer::forward(tape, y, {p[2], p[3]});              // [B, T, C]
+    // The same doubles either way: one fused node to train, the composition to show P.
+    const Tensor y = P == nullptr ? causal_attention(tape, qkv, H_)
+                                  : causal_self_attention(tape, qkv, H_, P);  // [B, T, C]
+    return LinearLayer::forward(tape, y, {p[2], p[3]});                       // [B, T, C]
 }
 
 NamedTensors CausalSelfAttention::parameters() const {

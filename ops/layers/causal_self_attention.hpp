@@ -17,6 +17,9 @@
 ///
 ///   CausalSelfAttention: the layer that owns the two linear maps around it,
 ///     qkv = x W_qkv^T + b_qkv     W_qkv [3C, C], b_qkv [3C]   ("<prefix>.qkv.weight", ".qkv.bias")
+///     y   = attention of qkv      the fused CausalAttention op (ops/causal_attention.hpp), one
+///                                 node with no head copies; this composition when P is asked
+///                                 for (the same doubles: tests/test_causal_attention.cpp)
 ///     out = y W_proj^T + b_proj   W_proj [C, C], b_proj [C]   ("<prefix>.proj.weight", ".proj.bias")
 ///   initialised W ~ normal(0, 0.02), b = 0 from a seeded Random (engine/core/init.hpp).
 ///
