@@ -88,7 +88,11 @@ void Tape::release_grad(std::size_t position) {
     // Held elsewhere (by the caller, a layer, an observer): its gradient stays readable.
     if (node.output_.use_count() != static_cast<long>(1 + tape_uses_[position])) return;
     if (out.grad.size() == 0) return;
-    free_grads_.push_back({std::move(out.grad), passes_});  // out.grad is left empty
+    free_grads_.push_back({std::move(out.grad), passes_});
+    // A moved-from array has no elements but may keep a shape (a scalar's is {}); give it the
+    // shape {0}, so that the next resize to the value's shape really allocates its elements.
+    static const Shape no_elements{0};
+    out.grad.resize(no_elements);
     out.grad_is_zero = true;
 }
 
