@@ -1,5 +1,6 @@
 #include "ops/gelu.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/kernels/exp_kernels.hpp"
@@ -17,26 +18,36 @@ void GELU::forward(const Inputs<1>& in, Array& y) {
     y.resize(x.shape());        // shape of x
     saved.t.resize(x.shape());  // shape of x
     const std::size_t n = x.size();
+    const double* xs = x.data();
     double* t = saved.t.data();
-    for (std::size_t i = 0; i < n; ++i) {
-        const double xi = x.data()[i];
-        t[i] = k * (xi + kappa * xi * xi * xi);
+    double* ys = y.data();
+    // In blocks that stay in L1 between the three steps: one pass over memory, not three.
+    // (A multiple of every SIMD width: the same elements take the same path as unblocked.)
+    constexpr std::size_t block = 512;
+    for (std::size_t start = 0; start < n; start += block) {
+        const std::size_t end = std::min(n, start + block);
+        for (std::size_t i = start; i < end; ++i)
+            t[i] = k * (xs[i] + kappa * xs[i] * xs[i] * xs[i]);
+        tanh_values(t + start, t + start, end - start);  // t = tanh(k (x + 0.044715 x^3))
+        for (std::size_t i = start; i < end; ++i) ys[i] = 0.5 * xs[i] * (1.0 + t[i]);
     }
-    tanh_values(t, t, n);  // t = tanh(k (x + 0.044715 x^3)), vectorized (engine/kernels)
-    for (std::size_t i = 0; i < n; ++i) y.data()[i] = 0.5 * x.data()[i] * (1.0 + t[i]);
 }
 
 void GELU::backward(const Inputs<1>& in, const Array&, const Array& grad_y, GradTargets<1>& grad) {
     if (!grad[0].wanted()) return;
     const Array& x = in[0];
     Array& grad_x = grad[0].array();  // shape of x
+    const double* xs = x.data();
+    const double* ts = saved.t.data();
+    const double* gy = grad_y.data();
+    double* gx = grad_x.data();
     for (std::size_t i = 0; i < x.size(); ++i) {
-        const double xi = x.data()[i];
-        const double t = saved.t.data()[i];
+        const double xi = xs[i];
+        const double t = ts[i];
         // d/dx [0.5 x (1 + t)] = 0.5 (1 + t) + 0.5 x dt/dx,  dt/dx = (1 - t^2) k (1 + 3 kappa x^2)
         const double dy_dx =
             0.5 * (1.0 + t) + 0.5 * xi * (1.0 - t * t) * k * (1.0 + 3.0 * kappa * xi * xi);
-        grad_x.data()[i] = grad_y.data()[i] * dy_dx;
+        gx[i] = gy[i] * dy_dx;
     }
 }
 

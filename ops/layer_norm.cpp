@@ -35,9 +35,11 @@ void LayerNorm::forward(const Inputs<3>& in, Array& y) {
     check_layer_norm(x, gamma, beta, eps);
     const std::size_t C = x.shape()[x.dimension() - 1];
     const std::size_t rows = x.size() / C;
-    saved.mean.resize({rows});  // [rows]
-    saved.rstd.resize({rows});  // [rows]
-    y.resize(x.shape());        // [..., C]
+    saved.mean.resize({rows});       // [rows]
+    saved.rstd.resize({rows});       // [rows]
+    y.resize(x.shape());             // [..., C]
+    const double* g = gamma.data();  // raw pointers in the loops: they vectorize
+    const double* b = beta.data();
     for (std::size_t r = 0; r < rows; ++r) {
         const double* x_row = x.data() + r * C;
         double sum = 0.0;
@@ -47,12 +49,12 @@ void LayerNorm::forward(const Inputs<3>& in, Array& y) {
         for (std::size_t j = 0; j < C; ++j) squares += (x_row[j] - mean) * (x_row[j] - mean);
         const double var = squares / static_cast<double>(C);  // biased, as torch
         const double rstd = 1.0 / std::sqrt(var + eps);
-        saved.mean(r) = mean;
-        saved.rstd(r) = rstd;
+        saved.mean.data()[r] = mean;
+        saved.rstd.data()[r] = rstd;
         double* y_row = y.data() + r * C;
         for (std::size_t j = 0; j < C; ++j) {
             const double xhat = (x_row[j] - mean) * rstd;
-            y_row[j] = xhat * gamma(j) + beta(j);
+            y_row[j] = xhat * g[j] + b[j];
         }
     }
 }
@@ -69,16 +71,19 @@ void LayerNorm::backward(const Inputs<3>& in, const Array&, const Array& grad_y,
     Array* grad_beta = grad[2].wanted() ? &grad[2].array() : nullptr;   // [C]
     if (grad_gamma) std::fill(grad_gamma->begin(), grad_gamma->end(), 0.0);
     if (grad_beta) std::fill(grad_beta->begin(), grad_beta->end(), 0.0);
+    const double* gam = gamma.data();  // raw pointers in the loops: they vectorize
+    double* dgamma = grad_gamma ? grad_gamma->data() : nullptr;
+    double* dbeta = grad_beta ? grad_beta->data() : nullptr;
     for (std::size_t r = 0; r < rows; ++r) {
         const double* x_row = x.data() + r * C;
         const double* dy = grad_y.data() + r * C;
-        const double mean = saved.mean(r);
-        const double rstd = saved.rstd(r);
+        const double mean = saved.mean.data()[r];
+        const double rstd = saved.rstd.data()[r];
         if (grad_x) {
             // mean(g) and mean(g xhat) over the row, g = dL/dy gamma
             double sum_g = 0.0, sum_g_xhat = 0.0;
             for (std::size_t j = 0; j < C; ++j) {
-                const double g = dy[j] * gamma(j);
+                const double g = dy[j] * gam[j];
                 const double xhat = (x_row[j] - mean) * rstd;
                 sum_g += g;
                 sum_g_xhat += g * xhat;
@@ -87,15 +92,17 @@ void LayerNorm::backward(const Inputs<3>& in, const Array&, const Array& grad_y,
             const double mean_g_xhat = sum_g_xhat * inv_C;
             double* dx = grad_x->data() + r * C;
             for (std::size_t j = 0; j < C; ++j) {
-                const double g = dy[j] * gamma(j);
+                const double g = dy[j] * gam[j];
                 const double xhat = (x_row[j] - mean) * rstd;
                 dx[j] = rstd * (g - mean_g - xhat * mean_g_xhat);
             }
         }
-        for (std::size_t j = 0; j < C; ++j) {
-            const double xhat = (x_row[j] - mean) * rstd;
-            if (grad_gamma) (*grad_gamma)(j) += dy[j] * xhat;  // dL/dgamma = sum dL/dy xhat
-            if (grad_beta) (*grad_beta)(j) += dy[j];           // dL/dbeta = sum dL/dy
+        if (dgamma) {
+            for (std::size_t j = 0; j < C; ++j)
+                dgamma[j] += dy[j] * ((x_row[j] - mean) * rstd);  // dL/dgamma = sum dL/dy xhat
+        }
+        if (dbeta) {
+            for (std::size_t j = 0; j < C; ++j) dbeta[j] += dy[j];  // dL/dbeta = sum dL/dy
         }
     }
 }

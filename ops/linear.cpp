@@ -48,9 +48,10 @@ void backward_impl(const Array& x, const Array& W, const Array& grad_z, GradTarg
         const MatrixRef g = rows_of(grad_z);
         Array& grad_b_sum = grad_b->array();  // [V]
         std::fill(grad_b_sum.begin(), grad_b_sum.end(), 0.0);
+        double* sum = grad_b_sum.data();  // a raw pointer: the row loop vectorizes
         for (std::size_t r = 0; r < g.rows; ++r) {
             const double* g_row = g.data + r * g.cols;
-            for (std::size_t v = 0; v < g.cols; ++v) grad_b_sum(v) += g_row[v];
+            for (std::size_t v = 0; v < g.cols; ++v) sum[v] += g_row[v];
         }
     }
 }
