@@ -12,8 +12,8 @@
 /// value is a contiguous array, so both steps copy: split_heads and merge_heads each move the
 /// B*T*C elements twice forward (Reshape copies once, Transpose once in blocks of D contiguous
 /// doubles) and twice again backward: 4 passes over [B, T, C] per call and step, no
-/// arithmetic, no allocation once the tape is replayed. A fused split op would move them once;
-/// at decoder sizes the passes are small next to the attention products (T*T*D per head).
+/// arithmetic, no allocation once the tape is replayed. CausalAttention (ops/causal_attention.hpp)
+/// moves them not at all: it reads each head inside qkv by BLAS strides.
 
 #include <cstddef>
 
