@@ -5,8 +5,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/kernels/exp_kernels.hpp"
 #include "engine/kernels/gemm.hpp"
+#include "ops/causal_softmax.hpp"
 
 namespace tapegrad {
 
@@ -27,6 +27,17 @@ Sizes sizes_of(const Array& qkv, std::size_t H) {
     return {s[0], s[1], s[2] / 3, H, s[2] / 3 / H};
 }
 
+/// Head h's Q, K, V: [T, D] blocks of one sequence's qkv [T, 3C], rows 3C apart.
+struct HeadBlocks {
+    MatrixRef Q, K, V;
+};
+HeadBlocks head_blocks(const double* seq, std::size_t h, const Sizes& n) {
+    const std::size_t C = n.C, D = n.D, T = n.T;
+    return {{seq + h * D, T, D, 3 * C},
+            {seq + C + h * D, T, D, 3 * C},
+            {seq + 2 * C + h * D, T, D, 3 * C}};
+}
+
 }  // namespace
 
 void CausalAttention::forward(const Inputs<1>& in, Array& y) {
@@ -39,20 +50,15 @@ void CausalAttention::forward(const Inputs<1>& in, Array& y) {
     for (std::size_t b = 0; b < n.B; ++b) {
         const double* seq = qkv.data() + b * T * 3 * C;  // qkv[b]   [T, 3C]
         for (std::size_t h = 0; h < H; ++h) {
-            const MatrixRef Q{seq + h * D, T, D, 3 * C};          // [T, D], rows 3C apart
-            const MatrixRef K{seq + C + h * D, T, D, 3 * C};      // [T, D]
-            const MatrixRef V{seq + 2 * C + h * D, T, D, 3 * C};  // [T, D]
-            double* P = saved.P.data() + (b * H + h) * T * T;     // [T, T]
-            gemm(Q, false, K, true, MutableMatrixRef{P, T, T});   // S = Q K^T
-            for (std::size_t i = 0; i < T; ++i) {                 // row i sees columns 0..i
+            const HeadBlocks head = head_blocks(seq, h, n);                // Q, K, V [T, D]
+            double* P = saved.P.data() + (b * H + h) * T * T;              // [T, T]
+            gemm(head.Q, false, head.K, true, MutableMatrixRef{P, T, T});  // S = Q K^T
+            for (std::size_t i = 0; i < T; ++i) {  // row i sees columns 0..i
                 double* row = P + i * T;
                 for (std::size_t j = 0; j <= i; ++j) row[j] = row[j] * c;  // S / sqrt(D)
-                const double m = row_max(row, i + 1);
-                const double sum = scaled_exp(row, m, 1.0, row, i + 1);  // e^(S' - m), j <= i
-                for (std::size_t j = 0; j <= i; ++j) row[j] /= sum;
-                std::fill(row + i + 1, row + T, 0.0);  // j > i: masked, exactly 0
+                causal_softmax_row(row, i, T);                             // CausalSoftmax's
             }
-            gemm(MatrixRef{P, T, T}, false, V, false,
+            gemm(MatrixRef{P, T, T}, false, head.V, false,
                  MutableMatrixRef{y.data() + b * T * C + h * D, T, D, C});  // O = P V
         }
     }
@@ -72,25 +78,21 @@ void CausalAttention::backward(const Inputs<1>& in, const Array&, const Array& g
         const double* seq = qkv.data() + b * T * 3 * C;  // qkv[b]   [T, 3C]
         double* grad_seq = grad_qkv.data() + b * T * 3 * C;
         for (std::size_t h = 0; h < H; ++h) {
-            const MatrixRef Q{seq + h * D, T, D, 3 * C};
-            const MatrixRef K{seq + C + h * D, T, D, 3 * C};
-            const MatrixRef V{seq + 2 * C + h * D, T, D, 3 * C};
+            const HeadBlocks head = head_blocks(seq, h, n);                  // Q, K, V [T, D]
             const MatrixRef dO{grad_y.data() + b * T * C + h * D, T, D, C};  // [T, D]
             const MatrixRef P{saved.P.data() + (b * H + h) * T * T, T, T};   // [T, T]
-            gemm(P, true, dO, false, MutableMatrixRef{grad_seq + 2 * C + h * D, T, D, 3 * C});
-            gemm(dO, false, V, true, MutableMatrixRef{dP, T, T});  // dP = dO V^T
-            for (std::size_t i = 0; i < T; ++i) {  // dP -> dS' -> dS' / sqrt(D), row by row
-                const double* P_row = P.data + i * T;
+            gemm(P, true, dO, false,
+                 MutableMatrixRef{grad_seq + 2 * C + h * D, T, D, 3 * C});  // dV = P^T dO
+            gemm(dO, false, head.V, true, MutableMatrixRef{dP, T, T});      // dP = dO V^T
+            for (std::size_t i = 0; i < T; ++i) {  // dP -> dS' (CausalSoftmax's) -> dS' / sqrt(D)
                 double* row = dP + i * T;
-                double p_dot_dp = 0.0;  // sum_{k <= i} P[i, k] dP[i, k]
-                for (std::size_t k = 0; k <= i; ++k) p_dot_dp += P_row[k] * row[k];
-                for (std::size_t j = 0; j <= i; ++j) row[j] = P_row[j] * (row[j] - p_dot_dp);
-                std::fill(row + i + 1, row + T, 0.0);  // masked scores do not reach L
+                causal_softmax_row_backward(P.data + i * T, row, row, i, T);
                 for (std::size_t j = 0; j <= i; ++j) row[j] = row[j] * c;
             }
             const MatrixRef dS{dP, T, T};  // dS' / sqrt(D)
-            gemm(dS, false, K, false, MutableMatrixRef{grad_seq + h * D, T, D, 3 * C});     // dQ
-            gemm(dS, true, Q, false, MutableMatrixRef{grad_seq + C + h * D, T, D, 3 * C});  // dK
+            gemm(dS, false, head.K, false, MutableMatrixRef{grad_seq + h * D, T, D, 3 * C});  // dQ
+            gemm(dS, true, head.Q, false,
+                 MutableMatrixRef{grad_seq + C + h * D, T, D, 3 * C});  // dK
         }
     }
 }

@@ -8,6 +8,21 @@
 
 namespace tapegrad {
 
+void causal_softmax_row(double* row, std::size_t i, std::size_t T) {
+    const double m = row_max(row, i + 1);
+    const double sum = scaled_exp(row, m, 1.0, row, i + 1);  // e^(S - m), j <= i
+    for (std::size_t j = 0; j <= i; ++j) row[j] /= sum;
+    std::fill(row + i + 1, row + T, 0.0);  // j > i: masked, exactly 0
+}
+
+void causal_softmax_row_backward(const double* P, const double* g, double* out, std::size_t i,
+                                 std::size_t T) {
+    double p_dot_g = 0.0;  // sum_{k <= i} P[i, k] dL/dP[i, k]
+    for (std::size_t k = 0; k <= i; ++k) p_dot_g += P[k] * g[k];
+    for (std::size_t j = 0; j <= i; ++j) out[j] = P[j] * (g[j] - p_dot_g);
+    std::fill(out + i + 1, out + T, 0.0);  // masked scores do not reach L
+}
+
 void CausalSoftmax::forward(const Inputs<1>& in, Array& P) {
     const Array& S = in[0];
     const std::size_t rank = S.dimension();
@@ -23,10 +38,8 @@ void CausalSoftmax::forward(const Inputs<1>& in, Array& P) {
         const std::size_t i = r % T;  // the row's position: it sees columns 0..i
         const double* S_row = S.data() + r * T;
         double* P_row = P.data() + r * T;
-        const double m = row_max(S_row, i + 1);
-        const double sum = scaled_exp(S_row, m, 1.0, P_row, i + 1);  // e^(S - m), j <= i
-        for (std::size_t j = 0; j <= i; ++j) P_row[j] /= sum;
-        std::fill(P_row + i + 1, P_row + T, 0.0);  // j > i: masked, exactly 0
+        std::copy(S_row, S_row + i + 1, P_row);  // masked scores are never read
+        causal_softmax_row(P_row, i, T);
     }
 }
 
@@ -37,15 +50,8 @@ void CausalSoftmax::backward(const Inputs<1>&, const Array& P, const Array& grad
     const std::size_t T = P.shape()[P.dimension() - 1];
     const std::size_t rows = P.size() / T;
     for (std::size_t r = 0; r < rows; ++r) {
-        const std::size_t i = r % T;
-        const double* P_row = P.data() + r * T;
-        const double* grad_P_row = grad_P.data() + r * T;
-        double* grad_S_row = grad_S.data() + r * T;
-        double p_dot_grad_p = 0.0;  // sum_{k <= i} P[i, k] dL/dP[i, k]
-        for (std::size_t k = 0; k <= i; ++k) p_dot_grad_p += P_row[k] * grad_P_row[k];
-        for (std::size_t j = 0; j <= i; ++j)
-            grad_S_row[j] = P_row[j] * (grad_P_row[j] - p_dot_grad_p);
-        std::fill(grad_S_row + i + 1, grad_S_row + T, 0.0);  // masked scores do not reach L
+        causal_softmax_row_backward(P.data() + r * T, grad_P.data() + r * T, grad_S.data() + r * T,
+                                    r % T, T);
     }
 }
 

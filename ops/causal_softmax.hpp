@@ -15,6 +15,8 @@
 /// (even a NaN there does not reach P, as with PyTorch's masked_fill(-inf) before softmax).
 /// Row i costs i + 1 exponentials: about half of an unmasked softmax.
 
+#include <cstddef>
+
 #include "engine/core/grad_target.hpp"
 #include "engine/core/inputs.hpp"
 #include "engine/core/tape.hpp"
@@ -36,5 +38,13 @@ struct CausalSoftmax {
 inline Tensor causal_softmax(Tape& tape, const Tensor& S) {
     return tape.apply(CausalSoftmax{}, S);
 }
+
+/// Row i (of T) of the forward, in place: row[0..i] <- its softmax, row[i+1..T-1] <- 0.
+/// (CausalAttention runs it on its scaled scores.)
+void causal_softmax_row(double* row, std::size_t i, std::size_t T);
+/// Row i of the backward: out[j] = P[j] (g[j] - sum_{k <= i} P[k] g[k]) for j <= i, 0 after;
+/// out may be g itself.
+void causal_softmax_row_backward(const double* P, const double* g, double* out, std::size_t i,
+                                 std::size_t T);
 
 }  // namespace tapegrad

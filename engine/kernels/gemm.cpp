@@ -1,6 +1,5 @@
 #include "engine/kernels/gemm.hpp"
 
-#include <array>
 #include <stdexcept>
 #include <string>
 
