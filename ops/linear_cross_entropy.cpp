@@ -67,6 +67,12 @@ std::size_t LinearCrossEntropy::chunk_rows(std::size_t rows, std::size_t V,
 }
 
 void LinearCrossEntropy::forward(const Inputs<3>& in, Array& loss) {
+    const double sum = run_chunks(in);
+    loss.resize(Shape{});  // scalar
+    loss() = sum / static_cast<double>(saved.counted);
+}
+
+double LinearCrossEntropy::run_chunks(const Inputs<3>& in) {
     const Array& x = in[0];
     const Array& W = in[1];
     const Array& b = in[2];
@@ -77,7 +83,9 @@ void LinearCrossEntropy::forward(const Inputs<3>& in, Array& loss) {
     const std::size_t rows = targets.size();
     const std::size_t chunk = chunk_rows(rows, V, chunk_bytes);
     saved.counted = B;
-    // Same shapes every step: resize keeps the memory of the previous step's saved state.
+    saved.handed_over = false;
+    // Same shapes every step: resize keeps the memory of the previous step's saved state, or
+    // of the gradient buffers the tape lent (forward_grad).
     saved.logits.resize(Shape{chunk, V});  // [chunk_rows, V]
     saved.grad_x.resize(x.shape());        // [..., d]
     saved.grad_W.resize(W.shape());        // [V, d]
@@ -126,17 +134,25 @@ void LinearCrossEntropy::forward(const Inputs<3>& in, Array& loss) {
         gemm(G_c, true, x_c, false, rows_of(saved.grad_W), 1.0,
              start == 0 ? 0.0 : 1.0);  // dW += G_c^T x_c   [V, d]
     }
-    loss.resize(Shape{});  // scalar
-    loss() = sum / static_cast<double>(B);
+    return sum;
 }
 
-void LinearCrossEntropy::backward(const Inputs<3>&, const Array&, const Array& grad_loss,
+void LinearCrossEntropy::backward(const Inputs<3>& in, const Array&, const Array& grad_loss,
                                   GradTargets<3>& grad) {
+    // A second backward over this recording: the first one handed the gradients over.
+    if (saved.handed_over) run_chunks(in);
     // Forward computed every gradient for dL/dL = 1; the chain rule only scales them.
     const double g = grad_loss();
-    grad[0].set(g * saved.grad_x);  // dL/dx = G W      [..., d]
-    grad[1].set(g * saved.grad_W);  // dL/dW = G^T x    [V, d]
-    grad[2].set(g * saved.grad_b);  // dL/db            [V]
+    if (g == 1.0) {
+        bool swapped = grad[0].take(saved.grad_x);        // dL/dx = G W      [..., d]
+        swapped = grad[1].take(saved.grad_W) || swapped;  // dL/dW = G^T x    [V, d]
+        swapped = grad[2].take(saved.grad_b) || swapped;  // dL/db            [V]
+        saved.handed_over = swapped;
+        return;
+    }
+    grad[0].set(g * saved.grad_x);
+    grad[1].set(g * saved.grad_W);
+    grad[2].set(g * saved.grad_b);
 }
 
 }  // namespace tapegrad

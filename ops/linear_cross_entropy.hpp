@@ -25,11 +25,12 @@
 ///     dW  += G_c^T x_c                  gemm, beta = 1  [V, d]   (saved.grad_W)
 ///     db  += column sums of G_c                         [V]      (saved.grad_b)
 ///
-/// so all three gradients exist when forward returns; backward only scales them by dL/dL and
-/// writes them through grad[i]. Three GEMMs in total, as the unfused step, each one BLAS call
-/// per chunk with the transposes as flags. Forward computes the gradients whether or not
-/// anyone asks for them (inside NoGrad too): for evaluation only, Linear -> SoftmaxCrossEntropy
-/// is cheaper.
+/// so all three gradients exist when forward returns; backward only hands them over (dL/dL =
+/// 1: grad[i].take swaps the buffers, no copy) or scales them by dL/dL. Three GEMMs in total,
+/// as the unfused step, each one BLAS call per chunk with the transposes as flags. Forward
+/// computes the gradients whether or not anyone asks for them (inside NoGrad too): for
+/// evaluation only, Linear -> SoftmaxCrossEntropy is cheaper. A second backward over the same
+/// recording (after a take, `saved` no longer holds the gradients) runs the chunks again.
 ///
 /// Memory. Only one chunk of logits is alive, saved.logits [chunk_rows, V], with
 ///
@@ -45,9 +46,13 @@
 ///
 ///     chunk_rows V + rows d + V d + V doubles  (one chunk, dL/dx, dL/dW, dL/db)
 ///
-/// dL/dx and dL/dW then also exist in the tensors' gradients. With the fused optimizer step
-/// (engine/optim/fused_sgd.hpp) W is updated straight from saved.grad_W and W.grad is never
-/// allocated: the whole step holds W, dW, x, dx, the chunk and one more dx.
+/// and the gradients are these buffers, not copies of them: forward_grad names them, so the
+/// tape lends the op, before forward, the buffer of each input's gradient that holds nothing
+/// (after zero_grad; the pooled one of an intermediate x), and backward swaps it back. With
+/// the fused optimizer step (engine/optim/fused_sgd.hpp) W is updated straight from
+/// saved.grad_W and W.grad is never allocated: the whole step holds W, dW, x, dx and the chunk.
+/// (A gradient that already holds something, accumulating over two recordings, is added to;
+/// the op then keeps its own buffer besides it.)
 ///
 /// All rows ignored: B = 0, L = 0/0 = NaN and every gradient 0, as torch and
 /// SoftmaxCrossEntropy.
@@ -81,8 +86,15 @@ struct LinearCrossEntropy {
         Array grad_x;  // G W                                                   [..., d]
         Array grad_W;  // G^T x                                                 [V, d]
         Array grad_b;  // sum over rows of G                                    [V]
-        std::size_t counted = 0;  // B: the rows not ignored
+        std::size_t counted = 0;   // B: the rows not ignored
+        bool handed_over = false;  // backward swapped a gradient out of `saved`
     } saved{};
+
+    /// Where forward writes dL/dx, dL/dW, dL/db (see engine/core/node.hpp).
+    Array* forward_grad(std::size_t i) {
+        Array* grads[] = {&saved.grad_x, &saved.grad_W, &saved.grad_b};
+        return i < 3 ? grads[i] : nullptr;
+    }
 
     /// Backward reads no input (the gradients are in `saved`), so a fused optimizer step may
     /// update any of them in place.
@@ -93,6 +105,8 @@ struct LinearCrossEntropy {
     static std::size_t chunk_rows(std::size_t rows, std::size_t V, std::size_t chunk_bytes);
 
     void forward(const Inputs<3>& in, Array& loss);
+    /// The chunks: the loss terms' sum into the return value, the gradients into `saved`.
+    double run_chunks(const Inputs<3>& in);
     void backward(const Inputs<3>& in, const Array& loss, const Array& grad_loss,
                   GradTargets<3>& grad);
 };

@@ -15,6 +15,8 @@ namespace tapegrad::test {
 
 /// Bytes the program holds from malloc right now (glibc). Under AddressSanitizer, which
 /// replaces malloc, this reads 0 and the check below is vacuous there (as in test_tape.cpp).
+/// Exact only with glibc's per-thread cache off, GLIBC_TUNABLES=glibc.malloc.tcache_count=0,
+/// as ctest runs the suites (tests/CMakeLists.txt): the count includes the cache's chunks.
 inline std::size_t heap_bytes_in_use() {
     return mallinfo2().uordblks;
 }

@@ -14,11 +14,12 @@ const Array g{{1.0, 2.0}, {3.0, 4.0}};        // the gradient an op computes   [
 const Array old{{10.0, 20.0}, {30.0, 40.0}};  // what dest held before        [2, 2]
 
 // dest after an op writes g in `way` (0 set, 1 set_product of g and the identity, 2 array())
-// into a target with alpha and beta.
-Array write(int way, double alpha, double beta) {
-    Array dest = old;  // [2, 2]
+// into a target with alpha and beta; `dest` starts as `before`, the input's shape is `shape`
+// (nullptr: dest's own).
+Array write(int way, double alpha, double beta, Array before = old, const Shape* shape = nullptr) {
+    Array dest = std::move(before);
     Array scratch;
-    GradTarget target("Test", 0, &dest, alpha, beta, &scratch);
+    GradTarget target("Test", 0, &dest, alpha, beta, &scratch, shape);
     const Array identity{{1.0, 0.0}, {0.0, 1.0}};  // [2, 2]
     if (way == 0) target.set(g);
     if (way == 1) target.set_product(rows_of(g), false, rows_of(identity), false);
@@ -50,6 +51,33 @@ BOOST_AUTO_TEST_CASE(array_is_the_destination_itself_when_it_is_overwritten) {
     GradTarget adding("Test", 0, &dest, 1.0, 1.0, &scratch);
     BOOST_TEST(&adding.array() == &scratch);  // added in by finish()
     BOOST_TEST(shapes_equal(scratch.shape(), dest.shape()));
+}
+
+BOOST_AUTO_TEST_CASE(take_swaps_buffers_when_overwriting_and_adds_otherwise) {
+    Array dest = old;  // [2, 2]
+    Array scratch;
+    Array mine = g;  // the op's own buffer holding g   [2, 2]
+    const double* mine_data = mine.data();
+    const double* dest_data = dest.data();
+    GradTarget plain("Test", 0, &dest, 1.0, 0.0, &scratch);
+    BOOST_TEST(plain.take(mine));
+    BOOST_TEST(dest.data() == mine_data);  // no copy: the buffers changed hands
+    BOOST_TEST(mine.data() == dest_data);
+    BOOST_TEST(dest == g, tt::per_element());
+    Array again = g;  // [2, 2]
+    GradTarget adding("Test", 0, &dest, 1.0, 1.0, &scratch);
+    BOOST_TEST(!adding.take(again));
+    BOOST_TEST(dest == Array(2.0 * g), tt::per_element());
+    BOOST_TEST(again == g, tt::per_element());  // kept
+    Array other{1.0, 2.0};                      // [2]: not the input's shape
+    BOOST_CHECK_THROW(adding.take(other), std::logic_error);
+}
+
+BOOST_AUTO_TEST_CASE(an_overwritten_gradient_without_elements_gets_the_input_shape) {
+    const Shape input_shape{2, 2};
+    const Array released = Array::from_shape({0});  // no elements
+    for (int way = 0; way < 3; ++way)
+        BOOST_TEST(write(way, 1.0, 0.0, released, &input_shape) == g, tt::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(a_gradient_of_another_shape_throws_naming_the_op_and_both_shapes) {

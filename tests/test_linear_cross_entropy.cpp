@@ -221,6 +221,71 @@ BOOST_AUTO_TEST_CASE(backward_scales_the_saved_gradients_by_the_incoming_gradien
     BOOST_TEST(relative_diff(ba.grad(), bb.grad()) <= exact_tol);
 }
 
+BOOST_AUTO_TEST_CASE(the_gradients_are_the_op_buffers_handed_over_not_copies) {
+    // After zero_grad the tape lends each gradient's buffer to the op before forward, and
+    // backward swaps it back: from step 2 on dL/dx lives in one buffer, never also in `saved`.
+    const Array x0 = random_array({6, 4}, 50, -1.0, 1.0);  // [6, 4]
+    const Array W0 = random_array({7, 4}, 51, -1.0, 1.0);  // [7, 4]
+    const Array b0 = random_array({7}, 52, -1.0, 1.0);     // [7]
+    const std::vector<std::int64_t> targets{6, 0, -100, 3, 3, 1};
+    Tensor x = Tensor::parameter(x0, "x"), W = Tensor::parameter(W0, "W"),
+           b = Tensor::parameter(b0, "b");
+    const Result expected = three_nodes(x0, W0, b0, targets);
+    Tape tape;
+    const double* buffer = nullptr;
+    for (int step = 1; step <= 3; ++step) {
+        tape.rewind();
+        x.zero_grad();
+        W.zero_grad();
+        b.zero_grad();
+        tape.backward(linear_cross_entropy(tape, x, W, b, targets, -100, bytes_for_rows(4, 7)));
+        const auto& node = dynamic_cast<const OpNode<LinearCrossEntropy, 3>&>(tape.node(0));
+        // What `saved` keeps instead is the gradients' old buffers, not of their size.
+        BOOST_TEST(node.op.saved.grad_x.size() != x0.size(), "step " << step);
+        BOOST_TEST(node.op.saved.grad_W.size() != W0.size(), "step " << step);
+        if (step == 1) buffer = x.grad().data();
+        BOOST_TEST(x.grad().data() == buffer, "step " << step);
+        check_same({expected.loss, x.grad(), W.grad(), b.grad()}, expected);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_second_backward_adds_the_same_gradients_again) {
+    const Array x0 = random_array({5, 3}, 53, -1.0, 1.0);  // [5, 3]
+    const Array W0 = random_array({4, 3}, 54, -1.0, 1.0);  // [4, 3]
+    const Array b0 = random_array({4}, 55, -1.0, 1.0);     // [4]
+    const std::vector<std::int64_t> targets{3, 0, 2, -100, 1};
+    const Result once = three_nodes(x0, W0, b0, targets);
+    Tape tape;
+    Tensor x = Tensor::parameter(x0, "x"), W = Tensor::parameter(W0, "W"),
+           b = Tensor::parameter(b0, "b");
+    Tensor loss = linear_cross_entropy(tape, x, W, b, targets, -100, bytes_for_rows(2, 4));
+    tape.backward(loss);  // hands the gradients over
+    tape.backward(loss);  // computes them again from the inputs
+    const Array two_x = 2.0 * once.grad_x, two_W = 2.0 * once.grad_W, two_b = 2.0 * once.grad_b;
+    check_same({loss.value()(), x.grad(), W.grad(), b.grad()}, {once.loss, two_x, two_W, two_b});
+}
+
+BOOST_AUTO_TEST_CASE(gradients_accumulate_over_two_recordings_without_zero_grad) {
+    const Array x0 = random_array({5, 3}, 56, -1.0, 1.0);  // [5, 3]
+    const Array W0 = random_array({4, 3}, 57, -1.0, 1.0);  // [4, 3]
+    const Array b0 = random_array({4}, 58, -1.0, 1.0);     // [4]
+    const std::vector<std::int64_t> first{3, 0, 2, 1, 1}, second{0, 0, -100, 2, 3};
+    Tensor x = Tensor::parameter(x0, "x"), W = Tensor::parameter(W0, "W"),
+           b = Tensor::parameter(b0, "b");
+    Tensor x3 = Tensor::parameter(x0, "x"), W3 = Tensor::parameter(W0, "W"),
+           b3 = Tensor::parameter(b0, "b");
+    Tape tape, tape3;
+    for (const auto& targets : {first, second}) {  // micro-batches: no zero_grad in between
+        tape.rewind();
+        tape.backward(linear_cross_entropy(tape, x, W, b, targets, -100, bytes_for_rows(2, 4)));
+        tape3.rewind();
+        tape3.backward(softmax_cross_entropy(tape3, linear(tape3, x3, W3, b3), targets));
+    }
+    BOOST_TEST(relative_diff(x.grad(), x3.grad()) <= exact_tol);
+    BOOST_TEST(relative_diff(W.grad(), W3.grad()) <= exact_tol);
+    BOOST_TEST(relative_diff(b.grad(), b3.grad()) <= exact_tol);
+}
+
 BOOST_AUTO_TEST_CASE(the_fused_sgd_step_equals_backward_then_step) {
     const Array x = random_array({6, 4}, 26, -1.0, 1.0);   // [6, 4]
     const Array W0 = random_array({7, 4}, 27, -1.0, 1.0);  // [7, 4]

@@ -424,6 +424,75 @@ BOOST_AUTO_TEST_CASE(a_replayed_node_keeps_the_memory_of_the_saved_state) {
     }
 }
 
+// An op that computes its input's gradient in forward, as LinearCrossEntropy does: L = sum a^2,
+// dL/da = 2a written into saved.grad_a (forward_grad), handed over in backward by take().
+struct SquaresEarly {
+    static constexpr const char* name = "SquaresEarly";
+    struct Saved {
+        Array grad_a;                     // 2a, dL/da for dL/dL = 1   [shape of a]
+        const double* written = nullptr;  // the buffer forward wrote dL/da into
+    } saved;
+    Array* forward_grad(std::size_t i) { return i == 0 ? &saved.grad_a : nullptr; }
+    void forward(const Inputs<1>& in, Array& L) {
+        const Array& a = in[0];
+        saved.grad_a.resize(a.shape());
+        xt::noalias(saved.grad_a) = 2.0 * a;
+        saved.written = saved.grad_a.data();
+        L.resize(Shape{});
+        L() = xt::sum(a * a)();
+    }
+    void backward(const Inputs<1>& in, const Array&, const Array& grad_L, GradTargets<1>& grad) {
+        if (saved.grad_a.size() != in[0].size()) saved.grad_a = 2.0 * in[0];  // taken before
+        if (grad_L() == 1.0) {
+            grad[0].take(saved.grad_a);
+        } else {
+            grad[0].set(grad_L() * saved.grad_a);
+        }
+    }
+};
+
+BOOST_AUTO_TEST_CASE(an_op_with_forward_grad_writes_into_the_gradient_buffer_it_is_lent) {
+    Tensor a = Tensor::parameter(Array{1.0, -2.0, 0.5}, "a");
+    Tape tape;
+    tape.backward(tape.apply(SquaresEarly{}, a));  // step 1: no buffer to lend, the op makes one
+    const double* buffer = a.grad().data();
+    const auto& node = dynamic_cast<const OpNode<SquaresEarly, 1>&>(tape.node(0));
+    BOOST_TEST(node.op.saved.written == buffer);  // swapped into a's gradient, not copied
+    BOOST_TEST(node.op.saved.grad_a.data() != buffer);
+    for (int step = 2; step <= 4; ++step) {
+        tape.rewind();
+        a.zero_grad();
+        Tensor L = tape.apply(SquaresEarly{}, a);
+        BOOST_TEST(node.op.saved.written == buffer, "step " << step);  // lent by a's gradient
+        tape.backward(L);
+        BOOST_TEST(a.grad().data() == buffer, "step " << step);
+        BOOST_TEST(a.grad() == Array({2.0, -4.0, 1.0}), tt::per_element());
+    }
+    // Without zero_grad the gradient holds something: nothing is lent, the op's is added.
+    tape.rewind();
+    tape.backward(tape.apply(SquaresEarly{}, a));
+    BOOST_TEST(node.op.saved.written != buffer);
+    BOOST_TEST(a.grad() == Array({4.0, -8.0, 2.0}), tt::per_element());
+    BOOST_TEST(a.grad().data() == buffer);
+}
+
+BOOST_AUTO_TEST_CASE(an_intermediate_is_lent_a_pooled_buffer_and_a_second_backward_still_adds) {
+    Tensor x = Tensor::parameter(Array{1.0, -2.0, 0.5}, "x");
+    Tape tape;
+    for (int step = 1; step <= 3; ++step) {
+        tape.rewind();
+        x.zero_grad();
+        Tensor L = tape.apply(SquaresEarly{}, scale(tape, x, 3.0));  // L = sum (3x)^2
+        // From step 2 on, dL/d(3x) is written into the buffer step 1 released into the pool.
+        BOOST_TEST(tape.free_grad_bytes() == 0u, "step " << step);
+        tape.backward(L);
+        BOOST_TEST(tape.free_grad_bytes() == 3 * sizeof(double), "step " << step);
+        BOOST_TEST(x.grad() == Array({18.0, -36.0, 9.0}), tt::per_element());  // 18 x
+    }
+    tape.backward(tape.node(1).output());  // the gradient was handed over: computed again
+    BOOST_TEST(x.grad() == Array({36.0, -72.0, 18.0}), tt::per_element());
+}
+
 // backward_updating, the primitive of the fused optimizer step: the listed gradient goes into
 // the value, nothing is stored, and the marks do not outlive the pass.
 BOOST_AUTO_TEST_CASE(backward_updating_applies_the_gradient_to_the_value) {

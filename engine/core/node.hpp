@@ -20,6 +20,16 @@
 ///     static constexpr bool in_place_update_safe(std::size_t i);
 ///         true when backward reads input i for the last time before it writes grad[i], so
 ///         the gradient may be applied to input i's value directly.
+///
+/// Optional, for an op whose forward already computes input gradients (LinearCrossEntropy):
+///     Array* forward_grad(std::size_t i);
+///         the array in `saved` into which forward writes dL/d(in[i]) for dL/d(out) = 1, or
+///         nullptr. Before such a node's forward, the tape lends it the input's gradient
+///         buffer when that holds nothing (zero_grad, or released) and the op has no buffer
+///         of that size: from the tensor itself, else from the tape's pool. backward then
+///         hands the gradient over with grad[i].take(...), which swaps the buffers. So the
+///         gradient exists once, not in `saved` and again in the tensor. After a take `saved`
+///         no longer holds it: a second backward over the same recording must compute it again.
 
 #include <array>
 #include <cstddef>
@@ -49,6 +59,8 @@ public:
     virtual void backward() = 0;
     /// The op's in_place_update_safe(i), false when the op does not declare it.
     virtual bool in_place_update_safe(std::size_t i) const = 0;
+    /// The op's forward_grad(i), nullptr when the op does not declare it.
+    virtual Array* forward_grad(std::size_t i) = 0;
 
     const std::vector<Tensor>& inputs() const { return inputs_; }
     const Tensor& output() const { return output_; }
@@ -68,6 +80,12 @@ template <class Op, class = void>
 struct declares_in_place_update : std::false_type {};
 template <class Op>
 struct declares_in_place_update<Op, std::void_t<decltype(Op::in_place_update_safe(std::size_t{}))>>
+    : std::true_type {};
+template <class Op, class = void>
+struct declares_forward_grad : std::false_type {};
+template <class Op>
+struct declares_forward_grad<Op,
+                             std::void_t<decltype(std::declval<Op&>().forward_grad(std::size_t{}))>>
     : std::true_type {};
 template <class Op, class = void>
 struct has_saved_state : std::false_type {};
@@ -107,7 +125,9 @@ public:
                     GradTarget(Op::name, i, &in.value, *value_update_alpha_[i], 1.0, &scratch_[i]);
                 continue;
             }
-            if (in.grad_is_zero) {
+            // The first contribution: the gradient gets the input's shape (no allocation when
+            // it has the elements), except where the op brings its own buffer (take()).
+            if (in.grad_is_zero && (!forward_grad(i) || used_twice(i))) {
                 in.grad.resize(in.value.shape());  // keeps its memory when the shape is unchanged
                 if (used_twice(i)) {
                     // The same tensor is input twice (e.g. Mul(x, x)): both contributions must
@@ -117,7 +137,7 @@ public:
                 }
             }
             const double beta = in.grad_is_zero ? 0.0 : 1.0;
-            grad[i] = GradTarget(Op::name, i, &in.grad, 1.0, beta, &scratch_[i]);
+            grad[i] = GradTarget(Op::name, i, &in.grad, 1.0, beta, &scratch_[i], &in.value.shape());
         }
         op.backward(input_values(), out.value, out.grad, grad);
         for (std::size_t i = 0; i < N; ++i) {
@@ -140,6 +160,15 @@ public:
             return Op::in_place_update_safe(i);
         } else {
             return false;
+        }
+    }
+
+    Array* forward_grad(std::size_t i) override {
+        if constexpr (detail::declares_forward_grad<Op>::value) {
+            return op.forward_grad(i);
+        } else {
+            static_cast<void>(i);
+            return nullptr;
         }
     }
 

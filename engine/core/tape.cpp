@@ -65,19 +65,41 @@ void Tape::count_tape_uses() {
     }
 }
 
+bool Tape::take_free_grad(std::size_t elements, Array& into) {
+    for (std::size_t f = 0; f < free_grads_.size(); ++f) {
+        if (free_grads_[f].buffer.size() != elements) continue;
+        std::swap(free_grads_[f], free_grads_.back());
+        into = std::move(free_grads_.back().buffer);  // its user reshapes it: no allocation
+        free_grads_.pop_back();
+        return true;
+    }
+    return false;
+}
+
 void Tape::give_grad_buffers(Node& node) {
     for (std::size_t k = 0; k < node.inputs_.size(); ++k) {
         TensorData& in = node.inputs_[k].data();
         const bool into_value =
             k < node.value_update_alpha_.size() && node.value_update_alpha_[k].has_value();
         if (!in.requires_grad || into_value || !in.grad_is_zero) continue;
+        if (node.forward_grad(k)) continue;               // the op brings its own (take())
         if (in.grad.size() == in.value.size()) continue;  // it has a buffer of the right size
-        for (std::size_t f = 0; f < free_grads_.size(); ++f) {
-            if (free_grads_[f].buffer.size() != in.value.size()) continue;
-            std::swap(free_grads_[f], free_grads_.back());
-            in.grad = std::move(free_grads_.back().buffer);  // the node reshapes it: no allocation
-            free_grads_.pop_back();
-            break;
+        take_free_grad(in.value.size(), in.grad);
+    }
+}
+
+void Tape::lend_grad_buffers(Node& node) {
+    for (std::size_t k = 0; k < node.inputs_.size(); ++k) {
+        Array* early = node.forward_grad(k);
+        if (!early) continue;
+        TensorData& in = node.inputs_[k].data();
+        // A gradient that holds something (accumulating over two passes) stays; so does a
+        // buffer of the right size the op already has.
+        if (!in.requires_grad || !in.grad_is_zero || early->size() == in.value.size()) continue;
+        if (in.grad.size() == in.value.size()) {
+            std::swap(*early, in.grad);  // in.grad: no values to keep (grad_is_zero)
+        } else {
+            take_free_grad(in.value.size(), *early);
         }
     }
 }

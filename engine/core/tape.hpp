@@ -44,6 +44,10 @@
 ///   those of one residual block), not one per node, and a replayed step still allocates
 ///   nothing. To read an intermediate's gradient after backward (dL/dz in the walkthrough),
 ///   keep its Tensor: a held output keeps its gradient, as PyTorch's retain_grad() does.
+///   An op that computes input gradients in its forward (Node::forward_grad) is lent, before
+///   that forward, the buffer of each such input's gradient when the gradient holds nothing
+///   (zero_grad, or released) — the tensor's own, else a pooled one — and backward swaps it
+///   back: the gradient exists once, not in the op and again in the tensor.
 ///
 /// Anomaly detection (opt-in, set_check_finite(true)): after every op's forward and every
 /// node's backward the tape looks for a NaN or an infinity in what it just produced and
@@ -93,6 +97,7 @@ public:
         if (!node.output_.defined() || node.output_.use_count() > 1)
             node.output_ = Tensor(Array(), true);
         node.output_.data().grad_is_zero = true;
+        lend_grad_buffers(node);
         run_forward(node);  // may throw std::invalid_argument: then nothing is recorded
         if (check_finite_) check_forward(node, size_);
         ++size_;
@@ -173,6 +178,11 @@ private:
     // output's gradient once its node has run.
     void count_tape_uses();
     void give_grad_buffers(Node& node);
+    // Before the forward of an op that writes input gradients there (Node::forward_grad):
+    // lends it the buffer of each such input's empty gradient, or a pooled one.
+    void lend_grad_buffers(Node& node);
+    // Moves a pooled buffer of `elements` doubles into `into`; false when the pool has none.
+    bool take_free_grad(std::size_t elements, Array& into);
     void release_grad(std::size_t position);
     void drop_unused_grad_buffers();
     // Throw NonFiniteError when the node's output / its inputs' new gradients hold a NaN or inf.
