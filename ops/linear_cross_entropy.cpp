@@ -66,6 +66,10 @@ std::size_t LinearCrossEntropy::chunk_rows(std::size_t rows, std::size_t V,
     return std::clamp<std::size_t>(fit, 1, std::max<std::size_t>(rows, 1));
 }
 
+std::size_t LinearCrossEntropy::dW_block_rows(std::size_t n) {
+    return std::max<std::size_t>(1, dW_pack_bytes / (n * sizeof(double)));
+}
+
 void LinearCrossEntropy::forward(const Inputs<3>& in, Array& loss) {
     const double sum = run_chunks(in);
     loss.resize(Shape{});  // scalar
@@ -131,8 +135,14 @@ double LinearCrossEntropy::run_chunks(const Inputs<3>& in) {
 
         const MatrixRef G_c = read_only(Z_c);
         gemm(G_c, false, rows_of(W), false, dX_c, 1.0, 0.0);  // dX_c = G_c W     [n, d]
-        gemm(G_c, true, x_c, false, rows_of(saved.grad_W), 1.0,
-             start == 0 ? 0.0 : 1.0);  // dW += G_c^T x_c   [V, d]
+        // dW += G_c^T x_c   [V, d], in blocks of vocabulary rows (see dW_block_rows).
+        const std::size_t block = dW_block_rows(n);
+        for (std::size_t v = 0; v < V; v += block) {
+            const std::size_t m = std::min(block, V - v);
+            const MatrixRef G_cv{G_c.data + v, n, m, V};                     // [n, m], rows V apart
+            const MutableMatrixRef dW_v{saved.grad_W.data() + v * d, m, d};  // [m, d]
+            gemm(G_cv, true, x_c, false, dW_v, 1.0, start == 0 ? 0.0 : 1.0);
+        }
     }
     return sum;
 }

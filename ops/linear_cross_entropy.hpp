@@ -22,12 +22,12 @@
 ///     loss terms m + log sum_j e^(z_j - m) - z_t, m the row maximum (exact at logits +-1000)
 ///     G_c = (p_c - y_c) / B             in place over Z_c
 ///     dX_c = G_c W                      gemm            [n, d]   (rows of saved.grad_x)
-///     dW  += G_c^T x_c                  gemm, beta = 1  [V, d]   (saved.grad_W)
+///     dW  += G_c^T x_c                  gemm, beta = 1  [V, d]   (saved.grad_W, in blocks)
 ///     db  += column sums of G_c                         [V]      (saved.grad_b)
 ///
 /// so all three gradients exist when forward returns; backward only hands them over (dL/dL =
 /// 1: grad[i].take swaps the buffers, no copy) or scales them by dL/dL. Three GEMMs in total,
-/// as the unfused step, each one BLAS call per chunk with the transposes as flags. Forward
+/// as the unfused step, BLAS calls per chunk (dW's in blocks) with the transposes as flags. Forward
 /// computes the gradients whether or not anyone asks for them (inside NoGrad too): for
 /// evaluation only, Linear -> SoftmaxCrossEntropy is cheaper. A second backward over the same
 /// recording (after a take, `saved` no longer holds the gradients) runs the chunks again.
@@ -40,9 +40,13 @@
 /// The rounding to a multiple of 256 keeps whole the blocks in which BLAS walks a product's
 /// inner dimension (OpenBLAS's double-precision kernels here take 256): dW += G_c^T x_c has
 /// the chunk's rows as that dimension, and 262 rows would be split into 132 + 130, two passes
-/// over all of dW instead of one. chunk_bytes defaults to 64 MiB (256 rows at V = 32000):
-/// enough rows for the GEMMs to run at full speed, small beside W. Besides the inputs the op
-/// holds, from step to step (in `saved`, so a replayed tape allocates nothing at size):
+/// over all of dW instead of one. dW += G_c^T x_c goes in blocks of dW_block_rows(n) rows of
+/// dW (vocabulary entries) per BLAS call: OpenBLAS packs the G_c columns of one call whole, a
+/// copy of n x V doubles (measured: 62.5 MiB of RSS at n = 256, V = 32000, in one call);
+/// blocks keep it to dW_pack_bytes (8 MiB), at the same speed, and every element of dW is the
+/// same sum over the chunk's rows in the same order. chunk_bytes defaults to 64 MiB (256 rows at V
+/// = 32000): enough rows for the GEMMs to run at full speed, small beside W. Besides the inputs the
+/// op holds, from step to step (in `saved`, so a replayed tape allocates nothing at size):
 ///
 ///     chunk_rows V + rows d + V d + V doubles  (one chunk, dL/dx, dL/dW, dL/db)
 ///
@@ -103,6 +107,10 @@ struct LinearCrossEntropy {
     /// The rows per chunk: n = floor(chunk_bytes / (8 V)), rounded down to a multiple of 256
     /// when at least 256, then clamped to [1, rows].
     static std::size_t chunk_rows(std::size_t rows, std::size_t V, std::size_t chunk_bytes);
+    /// What OpenBLAS's copy of G_c may take in one dW product: 8 MiB.
+    static constexpr std::size_t dW_pack_bytes = std::size_t{8} << 20;
+    /// The rows of dW per BLAS call for a chunk of n rows: floor(dW_pack_bytes / (8 n)), >= 1.
+    static std::size_t dW_block_rows(std::size_t n);
 
     void forward(const Inputs<3>& in, Array& loss);
     /// The chunks: the loss terms' sum into the return value, the gradients into `saved`.

@@ -127,6 +127,23 @@ BOOST_AUTO_TEST_CASE(equals_the_three_node_graph_at_a_size_where_blas_runs) {
     check_same(fused(x, W, b, targets, bytes_for_rows(64, V)), three_nodes(x, W, b, targets));
 }
 
+BOOST_AUTO_TEST_CASE(dW_in_blocks_of_vocabulary_rows_equals_the_three_node_graph) {
+    // 40 rows in chunks of 32 (the last has 8), V = 40,000: a chunk's G_c has 32 x 40,000
+    // doubles (9.8 MiB), so dW goes in blocks of 32,768 rows and a short last block; the
+    // chunk of 8 rows needs one block.
+    BOOST_TEST(LinearCrossEntropy::dW_block_rows(32) == 32768u);
+    BOOST_TEST(LinearCrossEntropy::dW_block_rows(8) == 131072u);
+    BOOST_TEST(LinearCrossEntropy::dW_block_rows(1u << 24) == 1u);
+    const std::size_t V = 40000;
+    const Array x = random_array({40, 3}, 60, -1.0, 1.0);  // [40, 3]
+    const Array W = random_array({V, 3}, 61, -1.0, 1.0);   // [V, 3]
+    const Array b = random_array({V}, 62, -1.0, 1.0);      // [V]
+    std::vector<std::int64_t> targets(40);
+    for (std::size_t r = 0; r < targets.size(); ++r)
+        targets[r] = static_cast<std::int64_t>((r * 997) % V);
+    check_same(fused(x, W, b, targets, bytes_for_rows(32, V)), three_nodes(x, W, b, targets));
+}
+
 BOOST_AUTO_TEST_CASE(rank3_and_rank1_inputs_are_their_rows) {
     const Array x3 = random_array({2, 3, 4}, 7, -1.0, 1.0);  // [2, 3, 4]
     const Array W = random_array({5, 4}, 8, -1.0, 1.0);      // [5, 4]
