@@ -39,19 +39,23 @@ void Adam::step() {
         if (!p.has_grad()) continue;  // torch: a parameter whose .grad is None is skipped
         core_.check_sizes(i);
         const double wd = core_.weight_decay_of(i);
-        double* P = p.value().data();
-        const double* G = p.grad().data();
-        double* M = core_.exp_avg(i).data();
-        double* V = core_.exp_avg_sq(i).data();
+        // Locals and pointers that alias nothing, as in AdamW::step: the loop runs in SIMD lanes.
+        double* __restrict P = p.value().data();
+        const double* __restrict G = p.grad().data();
+        double* __restrict M = core_.exp_avg(i).data();
+        double* __restrict V = core_.exp_avg_sq(i).data();
         const std::size_t n = p.value().size();
+        const double beta1 = h.beta1, beta2 = h.beta2, eps = h.eps;
         for (std::size_t j = 0; j < n; ++j) {
             // torch skips the addition when weight_decay == 0 (g + 0 * p is not g for p = inf,
             // and turns -0 into +0).
             const double g = wd != 0.0 ? G[j] + wd * P[j] : G[j];
-            M[j] = M[j] * h.beta1 + one_minus_beta1 * g;
-            V[j] = V[j] * h.beta2 + one_minus_beta2 * g * g;
-            const double denom = std::sqrt(V[j]) / bias_correction2_sqrt + h.eps;
-            P[j] = P[j] + minus_step_size * M[j] / denom;
+            const double m = M[j] * beta1 + one_minus_beta1 * g;
+            const double v = V[j] * beta2 + one_minus_beta2 * g * g;
+            const double denom = std::sqrt(v) / bias_correction2_sqrt + eps;
+            M[j] = m;
+            V[j] = v;
+            P[j] = P[j] + minus_step_size * m / denom;
         }
     }
 }

@@ -34,23 +34,28 @@ void AdamW::step() {
     const double minus_step_size = -step_size;
     const double one_minus_beta1 = 1.0 - h.beta1;
     const double one_minus_beta2 = 1.0 - h.beta2;
+    // Locals, and pointers that alias nothing: so the compiler keeps the scalars in registers
+    // and runs the loop in SIMD lanes (each lane the same IEEE operations, the same doubles).
+    const double beta1 = h.beta1, beta2 = h.beta2, eps = h.eps;
     for (std::size_t i = 0; i < core_.size(); ++i) {
         Tensor p = core_.parameters()[i].tensor;
         if (!p.has_grad()) continue;  // torch: a parameter whose .grad is None is skipped
         core_.check_sizes(i);
         const double decay = 1.0 - h.lr * core_.weight_decay_of(i);
-        double* P = p.value().data();
-        const double* G = p.grad().data();
-        double* M = core_.exp_avg(i).data();
-        double* V = core_.exp_avg_sq(i).data();
+        double* __restrict P = p.value().data();
+        const double* __restrict G = p.grad().data();
+        double* __restrict M = core_.exp_avg(i).data();
+        double* __restrict V = core_.exp_avg_sq(i).data();
         const std::size_t n = p.value().size();
         for (std::size_t j = 0; j < n; ++j) {
             const double g = G[j];
-            P[j] = P[j] * decay;
-            M[j] = M[j] * h.beta1 + one_minus_beta1 * g;
-            V[j] = V[j] * h.beta2 + one_minus_beta2 * g * g;
-            const double denom = std::sqrt(V[j]) / bias_correction2_sqrt + h.eps;
-            P[j] = P[j] + minus_step_size * M[j] / denom;
+            const double p_decayed = P[j] * decay;
+            const double m = M[j] * beta1 + one_minus_beta1 * g;
+            const double v = V[j] * beta2 + one_minus_beta2 * g * g;
+            const double denom = std::sqrt(v) / bias_correction2_sqrt + eps;
+            M[j] = m;
+            V[j] = v;
+            P[j] = p_decayed + minus_step_size * m / denom;
         }
     }
 }
