@@ -55,8 +55,9 @@
 /// (after zero_grad; the pooled one of an intermediate x), and backward swaps it back. With
 /// the fused optimizer step (engine/optim/fused_sgd.hpp) W is updated straight from
 /// saved.grad_W and W.grad is never allocated: the whole step holds W, dW, x, dx and the chunk.
-/// (A gradient that already holds something, accumulating over two recordings, is added to;
-/// the op then keeps its own buffer besides it.)
+/// (A gradient that already holds something — accumulating over two recordings, or written
+/// first by another node that uses the same x — is added to; the op then keeps its own buffer
+/// besides it, and from then on both stay, swapped between the op and the tensor.)
 ///
 /// All rows ignored: B = 0, L = 0/0 = NaN and every gradient 0, as torch and
 /// SoftmaxCrossEntropy.

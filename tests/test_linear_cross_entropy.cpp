@@ -10,9 +10,11 @@
 #include "engine/inspect/gradcheck.hpp"
 #include "engine/optim/fused_sgd.hpp"
 #include "engine/optim/sgd.hpp"
+#include "ops/add.hpp"
 #include "ops/linear.hpp"
 #include "ops/scale.hpp"
 #include "ops/softmax_cross_entropy.hpp"
+#include "ops/sum.hpp"
 #include "replay_memory.hpp"
 #include "test_helpers.hpp"
 
@@ -301,6 +303,39 @@ BOOST_AUTO_TEST_CASE(gradients_accumulate_over_two_recordings_without_zero_grad)
     BOOST_TEST(relative_diff(x.grad(), x3.grad()) <= exact_tol);
     BOOST_TEST(relative_diff(W.grad(), W3.grad()) <= exact_tol);
     BOOST_TEST(relative_diff(b.grad(), b3.grad()) <= exact_tol);
+}
+
+BOOST_AUTO_TEST_CASE(an_x_that_another_node_also_uses_gets_both_gradients) {
+    // Step 1 L = LinearCrossEntropy(x, W, b): the op hands its dL/dx buffer to x. Step 2
+    // L = LinearCrossEntropy(x, W, b) + sum(2 x): x's buffer is lent to the op at its forward,
+    // Scale's backward (earlier in the pass) writes x's gradient into another buffer, and the
+    // op's take() adds to it, keeping its own. From then on both buffers stay (the op and x
+    // swap them, nothing is allocated), in steps of either kind. Each step as the three-node
+    // graph gives.
+    const Array x0 = random_array({5, 3}, 63, -1.0, 1.0);  // [5, 3]
+    const Array W0 = random_array({4, 3}, 64, -1.0, 1.0);  // [4, 3]
+    const Array b0 = random_array({4}, 65, -1.0, 1.0);     // [4]
+    const std::vector<std::int64_t> targets{3, 0, 2, -100, 1};
+    Tensor x = Tensor::parameter(x0, "x"), W = Tensor::parameter(W0, "W"),
+           b = Tensor::parameter(b0, "b");
+    Tensor x3 = Tensor::parameter(x0, "x"), W3 = Tensor::parameter(W0, "W"),
+           b3 = Tensor::parameter(b0, "b");
+    Tape tape, tape3;
+    for (int step = 1; step <= 4; ++step) {
+        const bool twice = step % 2 == 0;
+        for (Tensor* t : {&x, &W, &b, &x3, &W3, &b3}) t->zero_grad();
+        tape.rewind();
+        Tensor L = linear_cross_entropy(tape, x, W, b, targets, -100, bytes_for_rows(2, 4));
+        tape.backward(twice ? add(tape, L, sum(tape, scale(tape, x, 2.0))) : L);
+        tape3.rewind();
+        Tensor L3 = softmax_cross_entropy(tape3, linear(tape3, x3, W3, b3), targets);
+        tape3.backward(twice ? add(tape3, L3, sum(tape3, scale(tape3, x3, 2.0))) : L3);
+        const auto& node = dynamic_cast<const OpNode<LinearCrossEntropy, 3>&>(tape.node(0));
+        BOOST_TEST((node.op.saved.grad_x.size() == x0.size()) == (step >= 2), "step " << step);
+        BOOST_TEST(relative_diff(x.grad(), x3.grad()) <= exact_tol, "step " << step);
+        BOOST_TEST(relative_diff(W.grad(), W3.grad()) <= exact_tol, "step " << step);
+        BOOST_TEST(relative_diff(b.grad(), b3.grad()) <= exact_tol, "step " << step);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(the_fused_sgd_step_equals_backward_then_step) {
