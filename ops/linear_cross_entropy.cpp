@@ -160,9 +160,9 @@ void LinearCrossEntropy::backward(const Inputs<3>& in, const Array&, const Array
         saved.handed_over = swapped;
         return;
     }
-    grad[0].set(g * saved.grad_x);
-    grad[1].set(g * saved.grad_W);
-    grad[2].set(g * saved.grad_b);
+    grad[0].set(g * saved.grad_x);  // [..., d]
+    grad[1].set(g * saved.grad_W);  // [V, d]
+    grad[2].set(g * saved.grad_b);  // [V]
 }
 
 }  // namespace tapegrad

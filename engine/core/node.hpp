@@ -125,16 +125,15 @@ public:
                     GradTarget(Op::name, i, &in.value, *value_update_alpha_[i], 1.0, &scratch_[i]);
                 continue;
             }
-            // The first contribution: the gradient gets the input's shape (no allocation when
-            // it has the elements), except where the op brings its own buffer (take()).
-            if (in.grad_is_zero && (!forward_grad(i) || used_twice(i))) {
+            // The first contribution (beta = 0) gives the gradient the input's shape when the op
+            // writes it (GradTarget; no allocation when it has the elements, none at all when
+            // the op hands over its own buffer with take()).
+            if (in.grad_is_zero && used_twice(i)) {
+                // The same tensor is input twice (e.g. Mul(x, x)): both contributions must add,
+                // in whatever order the op writes them, so start from explicit zeros.
                 in.grad.resize(in.value.shape());  // keeps its memory when the shape is unchanged
-                if (used_twice(i)) {
-                    // The same tensor is input twice (e.g. Mul(x, x)): both contributions must
-                    // add, in whatever order the op writes them, so start from explicit zeros.
-                    in.grad.fill(0.0);
-                    in.grad_is_zero = false;
-                }
+                in.grad.fill(0.0);
+                in.grad_is_zero = false;
             }
             const double beta = in.grad_is_zero ? 0.0 : 1.0;
             grad[i] = GradTarget(Op::name, i, &in.grad, 1.0, beta, &scratch_[i], &in.value.shape());
