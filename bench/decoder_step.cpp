@@ -173,12 +173,12 @@ int run(const Options& o, double baseline_rss) {
 
     for (int i = 0; i < 3; ++i) step();
     tapegrad::OpProfile profile;
-    trainer.set_profile(&profile);
+    trainer.add_hooks(profile);
     const long steps = o.steps > 0 ? o.steps : 20;
     const Clock::time_point start = Clock::now();
     for (long i = 0; i < steps; ++i) step();
     const double seconds = seconds_since(start);
-    trainer.set_profile(nullptr);
+    trainer.remove_hooks(profile);
     std::printf(
         "decoder step %s, B=%zu T=%zu, %d BLAS thread(s): %.3f ms per step over %ld "
         "steps\n%s",

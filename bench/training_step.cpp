@@ -2,14 +2,12 @@
 //
 //   tapegrad/B:../d:../V:../threads:../x_grad:..
 //       rewind the tape, z = x W^T (Linear), L = softmax cross-entropy (SoftmaxCrossEntropy),
-//       backward with the SGD step fused into it (engine/optim/fused_sgd.hpp): the whole step
-//       as a training loop runs it. x_grad:1 also computes dL/dx (x requires a gradient).
-//   tapegrad_unfused/...
-//       the same step as tape.backward(loss); sgd.step(); sgd.zero_grad(); for comparison.
+//       tape.backward(loss); sgd.step(); sgd.zero_grad(): the whole step as a training loop
+//       runs it. x_grad:1 also computes dL/dx (x requires a gradient).
 //   tapegrad_lce/B:../d:../V:../threads:..
 //       the same step with a bias through the fused op LinearCrossEntropy
-//       (ops/linear_cross_entropy.hpp: row chunks, one chunk of logits alive), the SGD step
-//       fused as above (W and b updated straight from the op's saved gradients).
+//       (ops/linear_cross_entropy.hpp: row chunks, one chunk of logits alive), then the SGD
+//       step as above.
 //   limit/B:../d:../V:../threads:..
 //       the three raw cblas_dgemm calls of the step on the same shapes (blas_limit.cpp).
 //
@@ -47,7 +45,6 @@
 #include "bench/blas_limit.hpp"
 #include "bench/proc_status.hpp"
 #include "engine/core/tape.hpp"
-#include "engine/optim/fused_sgd.hpp"
 #include "engine/optim/sgd.hpp"
 #include "ops/linear.hpp"
 #include "ops/linear_cross_entropy.hpp"
@@ -121,7 +118,7 @@ Size size_of(const benchmark::State& state) {
             static_cast<std::size_t>(state.range(2))};
 }
 
-void tapegrad_step(benchmark::State& state, bool fused) {
+void tapegrad_step(benchmark::State& state) {
     const Size s = size_of(state);
     tapegrad::bench::set_blas_threads(static_cast<int>(state.range(3)));
     const bool x_grad = state.range(4) != 0;
@@ -135,13 +132,9 @@ void tapegrad_step(benchmark::State& state, bool fused) {
         tape.rewind();
         Tensor z = tapegrad::linear(tape, x, W);  // [B, V]
         Tensor loss = tapegrad::softmax_cross_entropy(tape, z, targets);
-        if (fused) {
-            tapegrad::fused_sgd_step(tape, loss, sgd);
-        } else {
-            tape.backward(loss);
-            sgd.step();
-            sgd.zero_grad();
-        }
+        tape.backward(loss);
+        sgd.step();
+        sgd.zero_grad();
         if (x_grad) x.zero_grad();
         benchmark::DoNotOptimize(W.value().data());
     };
@@ -149,8 +142,8 @@ void tapegrad_step(benchmark::State& state, bool fused) {
     timed_steps(state, step, 1.2 * doubles * sizeof(double) / mib);
 }
 
-// The fused output layer: L = LinearCrossEntropy(x, W, b, targets), W and b updated by the
-// fused SGD step from the op's saved gradients (no W.grad), x.grad when x_grad.
+// The fused output layer: L = LinearCrossEntropy(x, W, b, targets), then the SGD step on W and
+// b; x.grad when x_grad.
 void lce_step(benchmark::State& state) {
     const Size s = size_of(state);
     tapegrad::bench::set_blas_threads(static_cast<int>(state.range(3)));
@@ -166,7 +159,9 @@ void lce_step(benchmark::State& state) {
         tape.rewind();
         Tensor loss = tapegrad::linear_cross_entropy(tape, x, W, b, targets,
                                                      tapegrad::default_ignore_index, chunk_bytes);
-        tapegrad::fused_sgd_step(tape, loss, sgd);
+        tape.backward(loss);
+        sgd.step();
+        sgd.zero_grad();
         if (x_grad) x.zero_grad();
         benchmark::DoNotOptimize(W.value().data());
     };
@@ -227,15 +222,9 @@ void register_all(long steps, const std::vector<Size>& sizes) {
             const long B = static_cast<long>(s.B), d = static_cast<long>(s.d),
                        V = static_cast<long>(s.V);
             for (long x_grad : {1, 0}) {
-                auto* fused = benchmark::RegisterBenchmark(
-                    "tapegrad", [](benchmark::State& st) { tapegrad_step(st, true); });
-                auto* unfused = benchmark::RegisterBenchmark(
-                    "tapegrad_unfused", [](benchmark::State& st) { tapegrad_step(st, false); });
-                for (auto* b : {fused, unfused}) {
-                    b->Args({B, d, V, threads, x_grad})
-                        ->ArgNames({"B", "d", "V", "threads", "x_grad"});
-                    configure(b);
-                }
+                auto* b = benchmark::RegisterBenchmark("tapegrad", tapegrad_step);
+                b->Args({B, d, V, threads, x_grad})->ArgNames({"B", "d", "V", "threads", "x_grad"});
+                configure(b);
             }
             for (long x_grad : {1, 0}) {
                 auto* lce = benchmark::RegisterBenchmark("tapegrad_lce", lce_step);

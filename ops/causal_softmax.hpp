@@ -11,7 +11,7 @@
 ///
 /// The mask is in the loop bounds, not in the numbers: row i reads only S[i, 0..i] and writes
 /// exact zeros after it. No -inf or -1e9 fill is ever computed or stored, so a tape with
-/// set_check_finite(true) sees only finite values, and masked scores are never read at all
+/// a FiniteCheck attached sees only finite values, and masked scores are never read at all
 /// (even a NaN there does not reach P, as with PyTorch's masked_fill(-inf) before softmax).
 /// Row i costs i + 1 exponentials: about half of an unmasked softmax.
 

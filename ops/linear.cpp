@@ -8,25 +8,24 @@
 
 namespace tapegrad {
 
-namespace {
-
-// Throws std::invalid_argument naming the op and every shape when x, W (and b) do not fit.
-void check_shapes(const Array& x, const Array& W, const Array* b) {
+void check_linear_shapes(const char* op, const Array& x, const Array& W, const Array* b) {
     const bool x_ok = x.dimension() >= 1 && x.size() > 0;
     const bool W_ok = W.dimension() == 2 && W.size() > 0;
     const std::size_t d = x_ok ? x.shape()[x.dimension() - 1] : 0;
     const bool fits = x_ok && W_ok && W.shape()[1] == d;
     const bool b_ok = !b || (b->dimension() == 1 && W_ok && b->shape()[0] == W.shape()[0]);
     if (fits && b_ok) return;
-    std::string msg = "Linear: z = x W^T" + std::string(b ? " + b" : "") +
+    std::string msg = std::string(op) + ": z = x W^T" + (b ? " + b" : "") +
                       " needs x [..., d], W [V, d]" + (b ? ", b [V]" : "") +
                       " (non-empty); got x " + shape_string(x) + ", W " + shape_string(W);
     if (b) msg += ", b " + shape_string(*b);
     throw std::invalid_argument(msg);
 }
 
+namespace {
+
 void forward_impl(const Array& x, const Array& W, const Array* b, Array& z) {
-    check_shapes(x, W, b);
+    check_linear_shapes(Linear::name, x, W, b);
     const std::size_t V = W.shape()[0];
     Shape z_shape = x.shape();
     z_shape.back() = V;
@@ -41,7 +40,6 @@ void forward_impl(const Array& x, const Array& W, const Array* b, Array& z) {
 
 void backward_impl(const Array& x, const Array& W, const Array& grad_z, GradTarget& grad_x,
                    GradTarget& grad_W, GradTarget* grad_b) {
-    // dL/dx first: it reads W, which a fused optimizer step may update when dL/dW is written.
     grad_x.set_product(rows_of(grad_z), false, rows_of(W), false);  // dL/dx = dL/dz W   [..., d]
     grad_W.set_product(rows_of(grad_z), true, rows_of(x), false);   // dL/dW = dL/dz^T x [V, d]
     if (grad_b && grad_b->wanted()) {  // dL/db = column sums of dL/dz   [V]

@@ -31,16 +31,16 @@ struct Linear {
                    ? "dL/dx = dL/dz W,  dL/dW = (dL/dz)^T x,  dL/db = sum over rows of dL/dz"
                    : "dL/dx = dL/dz W,  dL/dW = (dL/dz)^T x";
     }
-    /// For the fused optimizer step (engine/optim/fused_sgd.hpp): backward computes
-    /// dL/dx = dL/dz W before it writes dL/dW, and never reads W or b afterwards. Not x:
-    /// dL/dW = (dL/dz)^T x reads x after dL/dx is written.
-    static constexpr bool in_place_update_safe(std::size_t input) { return input != 0; }
 
     void forward(const Inputs<2>& in, Array& z);
     void forward(const Inputs<3>& in, Array& z);
     void backward(const Inputs<2>& in, const Array& z, const Array& grad_z, GradTargets<2>& grad);
     void backward(const Inputs<3>& in, const Array& z, const Array& grad_z, GradTargets<3>& grad);
 };
+
+/// Throws std::invalid_argument naming `op` and every shape unless x [..., d], W [V, d] and b [V]
+/// (b optional) fit and are non-empty. Linear's check, shared with LinearCrossEntropy.
+void check_linear_shapes(const char* op, const Array& x, const Array& W, const Array* b);
 
 /// z = x W^T
 inline Tensor linear(Tape& tape, const Tensor& x, const Tensor& W) {

@@ -8,6 +8,7 @@
 
 #include "engine/kernels/exp_kernels.hpp"
 #include "engine/kernels/gemm.hpp"
+#include "ops/linear.hpp"
 
 namespace tapegrad {
 
@@ -17,19 +18,10 @@ namespace {
 // not fit; returns B, the number of rows whose target is not ignore_index.
 std::size_t check_inputs(const Array& x, const Array& W, const Array& b,
                          const std::vector<std::int64_t>& targets, std::int64_t ignore_index) {
-    const bool x_ok = x.dimension() >= 1 && x.size() > 0;
-    const bool W_ok = W.dimension() == 2 && W.size() > 0;
-    const std::size_t d = x_ok ? x.shape()[x.dimension() - 1] : 0;
-    const bool fits = x_ok && W_ok && W.shape()[1] == d;
-    const bool b_ok = b.dimension() == 1 && W_ok && b.shape()[0] == W.shape()[0];
+    check_linear_shapes(LinearCrossEntropy::name, x, W, &b);
     const std::string shapes =
         "x " + shape_string(x) + ", W " + shape_string(W) + ", b " + shape_string(b);
-    if (!fits || !b_ok) {
-        throw std::invalid_argument(std::string(LinearCrossEntropy::name) +
-                                    ": z = x W^T + b needs x [..., d], W [V, d], b [V] "
-                                    "(non-empty); got " +
-                                    shapes);
-    }
+    const std::size_t d = W.shape()[1];
     const std::size_t rows = x.size() / d;
     const std::size_t V = W.shape()[0];
     if (targets.size() != rows) {
@@ -88,8 +80,8 @@ double LinearCrossEntropy::run_chunks(const Inputs<3>& in) {
     const std::size_t chunk = chunk_rows(rows, V, chunk_bytes);
     saved.counted = B;
     saved.handed_over = false;
-    // Same shapes every step: resize keeps the memory of the previous step's saved state, or
-    // of the gradient buffers the tape lent (forward_grad).
+    // Same shapes every step: resize keeps the memory of the previous step's saved state (or
+    // of the gradient buffers backward swapped in).
     saved.logits.resize(Shape{chunk, V});  // [chunk_rows, V]
     saved.grad_x.resize(x.shape());        // [..., d]
     saved.grad_W.resize(W.shape());        // [V, d]

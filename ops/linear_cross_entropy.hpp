@@ -50,14 +50,9 @@
 ///
 ///     chunk_rows V + rows d + V d + V doubles  (one chunk, dL/dx, dL/dW, dL/db)
 ///
-/// and the gradients are these buffers, not copies of them: forward_grad names them, so the
-/// tape lends the op, before forward, the buffer of each input's gradient that holds nothing
-/// (after zero_grad; the pooled one of an intermediate x), and backward swaps it back. With
-/// the fused optimizer step (engine/optim/fused_sgd.hpp) W is updated straight from
-/// saved.grad_W and W.grad is never allocated: the whole step holds W, dW, x, dx and the chunk.
-/// (A gradient that already holds something — accumulating over two recordings, or written
-/// first by another node that uses the same x — is added to; the op then keeps its own buffer
-/// besides it, and from then on both stay, swapped between the op and the tensor.)
+/// and backward hands the gradients over without a copy (GradTarget::take swaps the op's buffer
+/// with the tensor's gradient buffer, which the op then fills the next step). So from step to
+/// step dL/dx, dL/dW and dL/db exist twice, once in `saved` and once in the tensors' gradients.
 ///
 /// All rows ignored: B = 0, L = 0/0 = NaN and every gradient 0, as torch and
 /// SoftmaxCrossEntropy.
@@ -94,16 +89,6 @@ struct LinearCrossEntropy {
         std::size_t counted = 0;   // B: the rows not ignored
         bool handed_over = false;  // backward swapped a gradient out of `saved`
     } saved{};
-
-    /// Where forward writes dL/dx, dL/dW, dL/db (see engine/core/node.hpp).
-    Array* forward_grad(std::size_t i) {
-        Array* grads[] = {&saved.grad_x, &saved.grad_W, &saved.grad_b};
-        return i < 3 ? grads[i] : nullptr;
-    }
-
-    /// Backward reads no input (the gradients are in `saved`), so a fused optimizer step may
-    /// update any of them in place.
-    static constexpr bool in_place_update_safe(std::size_t) { return true; }
 
     /// The rows per chunk: n = floor(chunk_bytes / (8 V)), rounded down to a multiple of 256
     /// when at least 256, then clamped to [1, rows].

@@ -14,7 +14,7 @@
 /// With every row ignored, B = 0 and L = 0/0 = NaN, exactly as
 /// torch.nn.functional.cross_entropy gives; the gradient is 0 everywhere (no row contributes),
 /// also as torch, so a step on an all-padding batch leaves the parameters unchanged while the
-/// NaN loss says there was nothing to learn from. (tape.set_check_finite(true) reports it.)
+/// NaN loss says there was nothing to learn from. (A FiniteCheck on the tape reports it.)
 ///
 /// Same numbers as Softmax followed by CrossEntropy, computed without ever forming log p
 /// from a rounded p: log sum_j e^z_j = m + log sum_j e^(z_j - m) with m the row maximum, so

@@ -9,7 +9,9 @@ Usage: check_tiny_decoder.py BINARY PART      PART: reproducible | commands | re
                 gives other bytes; the metadata names the configuration, AdamW's
                 hyperparameters and step, the data position and the tokenizer's SHA-256
   commands      explain (text and --json: ids, pieces, h, logits, probabilities summing to 1,
-                max differences below 1e-12), generate (greedy twice: the same text), step
+                max differences below 1e-12; five prompts of one's own with and without
+                --target, every difference below 1e-12), generate (greedy twice: the same
+                text), step
                 (one loss per step, a checkpoint at the new step), plots when gnuplot exists
   refusals      every bad input of issue 13 exits 2 with one line on stderr naming it, and
                 writes nothing
@@ -103,8 +105,55 @@ def part_reproducible(binary, tmp):
     del data
 
 
+# Prompts of one's own: explain's Teil 2 check (the tape's gradient against the closed form)
+# must hold for each, whether explain picks the target (the model's own prediction) or is given
+# one.
+OWN_PROMPTS = ["Berlin ist die Hauptstadt von", "Die Hauptstadt von Spanien ist",
+               "Rom liegt in", "Der Rhein fließt durch", "Wien ist eine Stadt in"]
+MAX_DIFF = 1e-12  # float64 through the whole tape: observed ~1e-15
+
+
+def check_explain_differences(binary, tmp, prompt, extra, label):
+    """explain's text and --json for one prompt: every reported max |difference| <= MAX_DIFF.
+    Returns the --json result (None when it failed)."""
+    r = run(binary, ["explain", "--checkpoint", "c.safetensors", "--no-plots", "--prompt",
+                     prompt] + extra, tmp)
+    check(r.returncode == 0, f"explain {label}: exit {r.returncode}: {r.stderr}")
+    diffs = [float(line.rsplit("=", 1)[1]) for line in r.stdout.splitlines()
+             if "max |difference| =" in line]
+    check(len(diffs) >= 2, f"explain {label}: no max |difference| lines in {r.stdout!r}")
+    for d in diffs:
+        check(d <= MAX_DIFF, f"explain {label}: max |difference| {d} > {MAX_DIFF}")
+    r = run(binary, ["explain", "--checkpoint", "c.safetensors", "--json", "--prompt", prompt]
+            + extra, tmp)
+    check(r.returncode == 0, f"explain --json {label}: exit {r.returncode}: {r.stderr}")
+    try:
+        j = json.loads(r.stdout)
+    except ValueError as e:
+        failures.append(f"explain --json {label} is not JSON: {e}")
+        return None
+    for k, v in j["max_diff"].items():
+        check(v <= MAX_DIFF, f"explain --json {label}: max_diff {k} = {v} > {MAX_DIFF}")
+    return j
+
+
+def check_own_prompts(binary, tmp):
+    for prompt in OWN_PROMPTS:
+        j = check_explain_differences(binary, tmp, prompt, [], f"{prompt!r}")
+        if j is None:
+            continue
+        # Without --target: the model's own prediction, argmax p.
+        p = j["probabilities"]
+        best = max(range(len(p)), key=lambda i: p[i])
+        check(j["target"]["id"] == best, f"{prompt!r}: target {j['target']} is not argmax {best}")
+        # With --target: a target of one's own (one piece), mostly not the prediction.
+        check_explain_differences(binary, tmp, prompt, ["--target", "Frankreich"],
+                                  f"{prompt!r} --target Frankreich")
+
+
 def part_commands(binary, tmp):
     train(binary, tmp, "c.safetensors", 10)
+    check_own_prompts(binary, tmp)
     r = run(binary, ["explain", "--checkpoint", "c.safetensors", "--no-plots"], tmp)
     check(r.returncode == 0, f"explain: exit {r.returncode}: {r.stderr}")
     for text in ["Teil 1", "Teil 2", "▁Paris", "Token-ID | Token", "Softmax p", "argmax p ->",

@@ -15,8 +15,7 @@ using namespace tapegrad::test;
 namespace {
 
 void set_grad(Tensor& p, const Array& g) {
-    p.data().grad = g;
-    p.data().grad_is_zero = false;
+    p.set_grad(g);
 }
 
 }  // namespace

@@ -20,8 +20,7 @@ using namespace tapegrad::test;
 namespace {
 
 void set_grad(Tensor& p, const Array& g) {
-    p.data().grad = g;
-    p.data().grad_is_zero = false;
+    p.set_grad(g);
 }
 
 // A fixed loss with a known gradient, L = sum(w p^2)/2 + sum(c p), dL/dp = w p + c, for

@@ -12,7 +12,7 @@
 
 #include <xtensor/xio.hpp>
 
-#include "engine/core/non_finite_error.hpp"
+#include "engine/inspect/non_finite_error.hpp"
 #include "examples/case_tool/case_file.hpp"
 #include "examples/case_tool/case_result.hpp"
 #include "test_helpers.hpp"

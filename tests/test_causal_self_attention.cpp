@@ -18,6 +18,7 @@
 #include "ops/mean_axis.hpp"
 #include "ops/sum.hpp"
 #include "ops/sum_axis.hpp"
+#include "engine/inspect/finite_check.hpp"
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_causal_self_attention)
@@ -182,7 +183,8 @@ BOOST_AUTO_TEST_CASE(check_finite_is_quiet_on_valid_input_and_names_the_op_on_a_
     Random rng(3);
     const CausalSelfAttention attn("attn", 8, 2, rng);
     Tape tape;
-    tape.set_check_finite(true);
+    FiniteCheck finite_check;
+    tape.add_hooks(finite_check);
     Tensor x = Tensor::parameter(random_array({2, 4, 8}, 9), "x");
     BOOST_CHECK_NO_THROW(tape.backward(mean(tape, attn(tape, x))));
 

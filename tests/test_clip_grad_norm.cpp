@@ -4,7 +4,7 @@
 #include <limits>
 #include <string>
 
-#include "engine/core/non_finite_error.hpp"
+#include "engine/inspect/non_finite_error.hpp"
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_clip_grad_norm)
@@ -16,8 +16,7 @@ namespace {
 
 Tensor with_grad(const char* name, const Array& g) {
     Tensor p = Tensor::parameter(Array(g.shape(), 1.0), name);
-    p.data().grad = g;
-    p.data().grad_is_zero = false;
+    p.set_grad(g);
     return p;
 }
 

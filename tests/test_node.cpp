@@ -66,7 +66,6 @@ BOOST_AUTO_TEST_CASE(a_node_names_its_op_and_knows_the_fused_step_declaration) {
     const OpNode<Faulty, 1> node;
     BOOST_TEST(std::string(node.op_name()) == "Faulty");
     BOOST_TEST(node.forward_formula() == nullptr);  // Faulty states none
-    BOOST_TEST(!node.in_place_update_safe(0));      // not declared: never fused
 }
 
 BOOST_AUTO_TEST_SUITE_END()

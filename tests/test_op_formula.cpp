@@ -1,4 +1,4 @@
-#include "engine/inspect/op_formula.hpp"
+#include "engine/core/op_formula.hpp"
 
 #include <cctype>
 #include <filesystem>

@@ -21,8 +21,7 @@ using namespace tapegrad::test;
 BOOST_AUTO_TEST_CASE(step_subtracts_lr_times_the_gradient) {
     Tensor p = Tensor::parameter(Array{1.0, 2.0}, "p");
     Tensor untouched = Tensor::parameter(Array{5.0}, "untouched");
-    p.data().grad = Array{0.5, -1.0};
-    p.data().grad_is_zero = false;
+    p.set_grad(Array{0.5, -1.0});
     SGD sgd({p, untouched}, 0.1);
     sgd.step();
     const Array expected{0.95, 2.1};

@@ -18,21 +18,33 @@ BOOST_AUTO_TEST_CASE(copies_share_value_and_gradient) {
     BOOST_TEST(!Tensor(Array{1.0}).same_as(Tensor(Array{1.0})));
 }
 
-BOOST_AUTO_TEST_CASE(grad_is_zeros_of_the_value_shape_before_any_backward) {
+BOOST_AUTO_TEST_CASE(grad_before_any_backward_throws_instead_of_showing_zeros) {
     Tensor a = Tensor::parameter(Array{{1.0, 2.0, 3.0}}, "a");
     BOOST_TEST(!a.has_grad());
-    BOOST_TEST(shape_string(a.grad()) == "[1, 3]");
-    BOOST_TEST(a.grad() == xt::zeros<double>({1, 3}), tt::per_element());
+    BOOST_TEST((a.grad_state() == GradState::none));
+    BOOST_CHECK_THROW(a.grad(), std::logic_error);
+    BOOST_TEST(a.is_leaf());
 }
 
 BOOST_AUTO_TEST_CASE(zero_grad_forgets_a_stale_gradient) {
     Tensor a = Tensor::parameter(Array{1.0, 2.0}, "a");
-    a.data().grad = Array{7.0, 8.0};
-    a.data().grad_is_zero = false;
+    a.set_grad(Array{7.0, 8.0});
     BOOST_TEST(a.has_grad());
+    BOOST_TEST(a.grad() == Array({7.0, 8.0}), tt::per_element());
     a.zero_grad();
     BOOST_TEST(!a.has_grad());
-    BOOST_TEST(a.grad() == xt::zeros<double>({2}), tt::per_element());
+    BOOST_CHECK_THROW(a.grad(), std::logic_error);
+}
+
+BOOST_AUTO_TEST_CASE(set_grad_refuses_another_shape_and_retain_grad_a_tensor_without_one) {
+    Tensor a = Tensor::parameter(Array{1.0, 2.0}, "a");
+    check_invalid_argument([&] { a.set_grad(Array{1.0, 2.0, 3.0}); },
+                           {"set_grad", "[3]", "a [2]"});
+    BOOST_TEST(!a.has_grad());
+    Tensor c(Array{1.0});
+    BOOST_CHECK_THROW(c.retain_grad(), std::logic_error);
+    a.retain_grad();  // allowed on a leaf, which keeps its gradient anyway
+    BOOST_TEST(a.retains_grad());
 }
 
 BOOST_AUTO_TEST_CASE(an_empty_handle_throws_instead_of_crashing) {

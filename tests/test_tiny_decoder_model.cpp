@@ -12,19 +12,14 @@
 
 #include "engine/core/tape.hpp"
 #include "examples/tiny_decoder/model.hpp"
+#include "small_decoder.hpp"
 
 using namespace tapegrad;
 
 namespace {
 
 TinyDecoderConfig small() {
-    TinyDecoderConfig c;
-    c.V = 50;
-    c.C = 8;
-    c.L = 2;
-    c.H = 2;
-    c.T_max = 6;
-    return c;
+    return test::small_decoder();
 }
 
 }  // namespace

@@ -1,29 +1,18 @@
 #pragma once
-/// GradTarget: where an op's backward writes dL/d(input) for one input.
-///
-/// An op writes the gradient of input i in one of three ways, and never needs to know what the
-/// engine does with it:
+/// GradTarget: where an op's backward writes dL/d(input) for one input, in one of these ways:
 ///     grad[i].set(g)                     g an array or xtensor expression of the input's shape
 ///     grad[i].set_product(A, tA, B, tB)  g = op(A) op(B), one BLAS call (engine/kernels/gemm.hpp)
 ///     grad[i].set_batched_product(...)   g[..] = op(A[..]) op(B[..]), one BLAS call per index
-///     Array& g = grad[i].array();        an array of the input's shape to fill element by
-///                                        element (its old contents are arbitrary: write all)
-///     grad[i].take(buffer)               g already computed into the op's own buffer (an op
-///                                        with forward_grad, engine/core/node.hpp): when dest
-///                                        is plainly overwritten, the two buffers are swapped,
-///                                        no copy; `buffer` then holds dest's old buffer
-/// When the input does not require a gradient, wanted() is false; skip the work (set does
-/// nothing then).
+///     Array& g = grad[i].array();        an array of the input's shape to fill (write it all)
+///     grad[i].take(buffer)               g already in the op's own buffer: swapped in, no copy
+/// When the input requires no gradient, wanted() is false: skip the work (set does nothing).
 ///
-/// Underneath, the engine combines what the op writes with what the tensor already holds:
-///     dest <- alpha * g + beta * dest
-/// beta = 0 for the first contribution to a tensor in a pass and 1 when a tensor is reached
-/// again (used twice, or a second backward); alpha = 1 for plain backpropagation, and -lr with
-/// dest = the parameter's value for a fused optimizer step (engine/optim/fused_sgd.hpp).
-/// set and the products fold alpha and beta into the one pass or BLAS call that computes g;
-/// array() is dest itself when the target is plain dest <- g, and otherwise a buffer the node
-/// keeps from step to step, which the engine adds into dest after backward returns. Either
-/// way nothing of the input's size is allocated once the tape is replayed.
+/// The op never knows what the engine does with g (OpNode::backward decides):
+///     dest <- g          the first contribution to the tensor in this pass
+///     dest <- dest + g   a tensor reached again (used twice, or a leaf over a second pass)
+/// set and the products fold the addition into their one pass or BLAS call (beta = 1);
+/// array() is dest itself when dest is overwritten, else a buffer the node keeps, added into
+/// dest by finish(). Either way nothing of the input's size is allocated in a replayed step.
 
 #include <stdexcept>
 #include <string>
@@ -39,19 +28,17 @@ namespace tapegrad {
 class GradTarget {
 public:
     GradTarget() = default;  // not wanted
-    /// Built by the engine (engine/core/node.hpp): `dest` is the gradient (or, for a fused
-    /// step, the value) to write, `scratch` a buffer owned by the node for array(), `shape`
-    /// the input's shape (nullptr: dest's own). When beta = 0, dest may not have its elements
-    /// yet: every way of writing gives it the input's shape first (take() needs none).
-    GradTarget(const char* op_name, std::size_t input_index, Array* dest, double alpha, double beta,
+    /// Built by OpNode: `dest` the input's gradient (when overwritten it may have no elements
+    /// yet: every way of writing gives it `shape`, the input's, first), `accumulate` whether g
+    /// is added to it, `scratch` the node's buffer for array(); shape nullptr: dest's own.
+    GradTarget(const char* op_name, std::size_t input_index, Array* dest, bool accumulate,
                Array* scratch, const Shape* shape = nullptr)
         : op_name_(op_name),
           input_index_(input_index),
           dest_(dest),
           scratch_(scratch),
           shape_(shape ? shape : (dest ? &dest->shape() : nullptr)),
-          alpha_(alpha),
-          beta_(beta) {}
+          beta_(accumulate ? 1.0 : 0.0) {}
 
     bool wanted() const { return dest_ != nullptr; }
     /// The shape the gradient must have: the input's shape.
@@ -67,36 +54,19 @@ public:
         size_dest();
         if (plain()) {
             xt::noalias(*dest_) = expr;
-        } else if (alpha_ == 1.0 && beta_ == 1.0) {
-            xt::noalias(*dest_) += expr;
         } else {
-            xt::noalias(*dest_) = alpha_ * expr + beta_ * (*dest_);
+            xt::noalias(*dest_) += expr;
         }
         written_ = true;
     }
 
     /// g = op(A) op(B) with the input seen as rows_of(input) (its leading dimensions as rows).
     void set_product(MatrixRef A, bool transpose_A, MatrixRef B, bool transpose_B) {
-        if (!wanted()) return;
-        size_dest();
-        try {
-            gemm(A, transpose_A, B, transpose_B, rows_of(*dest_), alpha_, beta_);
-        } catch (const std::logic_error& e) {
-            throw_named(e);
-        }
-        written_ = true;
+        by_blas([&] { gemm(A, transpose_A, B, transpose_B, rows_of(*dest_), 1.0, beta_); });
     }
-
     /// g[i] = op(A[i]) op(B[i]) for every leading index i (see batched_gemm).
     void set_batched_product(const Array& A, bool transpose_A, const Array& B, bool transpose_B) {
-        if (!wanted()) return;
-        size_dest();
-        try {
-            batched_gemm(A, transpose_A, B, transpose_B, *dest_, alpha_, beta_);
-        } catch (const std::logic_error& e) {
-            throw_named(e);
-        }
-        written_ = true;
+        by_blas([&] { batched_gemm(A, transpose_A, B, transpose_B, *dest_, 1.0, beta_); });
     }
 
     /// An array of the input's shape for the op to fill completely with g.
@@ -112,10 +82,8 @@ public:
         return *scratch_;
     }
 
-    /// Hands over g, a gradient the op has already computed into its own buffer (an op with
-    /// forward_grad, engine/core/node.hpp). When dest <- g plainly, dest and `g` swap buffers:
-    /// no copy, and `g` is left with dest's old buffer (possibly without elements). Otherwise
-    /// as set(g), and `g` keeps its values. Returns true when the buffers were swapped.
+    /// Hands over g, computed into the op's own buffer. When dest is overwritten, the buffers
+    /// swap (no copy; `g` gets dest's old one) and it returns true; otherwise as set(g).
     bool take(Array& g) {
         if (!wanted()) return false;
         check_shape(g.shape());
@@ -132,11 +100,7 @@ public:
     void finish() {
         if (!uses_scratch_) return;
         check_shape(scratch_->shape());  // an op must not resize the array
-        if (alpha_ == 1.0 && beta_ == 1.0) {
-            xt::noalias(*dest_) += *scratch_;
-        } else {
-            xt::noalias(*dest_) = alpha_ * (*scratch_) + beta_ * (*dest_);
-        }
+        xt::noalias(*dest_) += *scratch_;
     }
 
     bool written() const { return written_; }
@@ -153,16 +117,25 @@ public:
     }
 
 private:
-    bool plain() const { return alpha_ == 1.0 && beta_ == 0.0; }
-    // dest is overwritten (beta = 0) and may have no elements yet: give it the input's shape
+    bool plain() const { return beta_ == 0.0; }  // dest <- g
+    // dest is overwritten and may have no elements yet: give it the input's shape
     // (no allocation when it has them).
     void size_dest() {
         if (!shapes_equal(dest_->shape(), *shape_)) dest_->resize(*shape_);
     }
-    [[noreturn]] void throw_named(const std::logic_error& e) const {
-        throw std::logic_error(std::string(op_name_) + "::backward: gradient for input " +
-                               std::to_string(input_index_) + " of shape " + shape_string(*shape_) +
-                               ": " + e.what());
+    // A product into dest by BLAS; its shape errors name the op and the input.
+    template <class Product>
+    void by_blas(Product product) {
+        if (!wanted()) return;
+        size_dest();
+        try {
+            product();
+        } catch (const std::logic_error& e) {
+            throw std::logic_error(std::string(op_name_) + "::backward: gradient for input " +
+                                   std::to_string(input_index_) + " of shape " +
+                                   shape_string(*shape_) + ": " + e.what());
+        }
+        written_ = true;
     }
 
     const char* op_name_ = "";
@@ -170,8 +143,7 @@ private:
     Array* dest_ = nullptr;
     Array* scratch_ = nullptr;
     const Shape* shape_ = nullptr;
-    double alpha_ = 1.0;
-    double beta_ = 0.0;
+    double beta_ = 0.0;  // 0: dest <- g, 1: dest <- dest + g
     bool written_ = false;
     bool uses_scratch_ = false;
 };

@@ -5,6 +5,15 @@
 
 namespace tapegrad {
 
+namespace {
+
+std::string label(const TensorData& d) {
+    return d.name.empty() ? "tensor " + shape_string(d.value)
+                          : "tensor " + d.name + " " + shape_string(d.value);
+}
+
+}  // namespace
+
 Tensor::Tensor(Array value, bool requires_grad, std::string name)
     : data_(std::make_shared<TensorData>()) {
     data_->value = std::move(value);
@@ -19,9 +28,8 @@ Tensor Tensor::parameter(Array value, std::string name) {
 double Tensor::item() const {
     const Array& v = data().value;
     if (v.size() != 1) {
-        throw std::invalid_argument("Tensor::item: tensor" +
-                                    (name().empty() ? std::string() : " " + name()) + " " +
-                                    shape_string(v) + " has " + std::to_string(v.size()) +
+        throw std::invalid_argument("Tensor::item: " + label(data()) + " has " +
+                                    std::to_string(v.size()) +
                                     " elements, item() needs exactly one");
     }
     return v.data()[0];
@@ -33,14 +41,40 @@ TensorData& Tensor::data() const {
 }
 
 const Array& Tensor::grad() const {
-    TensorData& d = data();
-    // zero_grad() only sets a flag (no pass over a large buffer); the zeros are written here,
-    // when someone actually looks.
-    if (d.grad_is_zero) {
-        d.grad.resize(d.value.shape());
-        d.grad.fill(0.0);
+    const TensorData& d = data();
+    if (d.grad_state == GradState::held) return d.grad;
+    std::string why;
+    if (!d.requires_grad) {
+        why = "it does not require one (make it with requires_grad = true or "
+              "Tensor::parameter)";
+    } else if (d.grad_state == GradState::released) {
+        why = "it is an op's output, and backward released its gradient after passing it on; "
+              "call retain_grad() on it before backward to keep it";
+    } else {
+        why = "no backward pass has reached it" +
+              std::string(d.is_leaf ? " since it was made or since zero_grad()"
+                                    : " (call backward on a loss that depends on it)");
     }
-    return d.grad;
+    throw std::logic_error("Tensor::grad: " + label(d) + " has no gradient: " + why);
+}
+
+void Tensor::set_grad(Array g) {
+    TensorData& d = data();
+    if (!shapes_equal(g.shape(), d.value.shape())) {
+        throw std::invalid_argument("Tensor::set_grad: gradient " + shape_string(g) + " for " +
+                                    label(d) + ": the shapes differ");
+    }
+    d.grad = std::move(g);
+    d.grad_state = GradState::held;
+}
+
+void Tensor::retain_grad() {
+    TensorData& d = data();
+    if (!d.requires_grad) {
+        throw std::logic_error("Tensor::retain_grad: " + label(d) +
+                               " requires no gradient, so backward never computes one");
+    }
+    d.retains_grad = true;
 }
 
 }  // namespace tapegrad

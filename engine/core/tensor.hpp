@@ -3,7 +3,12 @@
 ///
 /// Copies of a Tensor refer to the same data (like a PyTorch tensor or a shared_ptr): an op's
 /// output handed to the next op, an optimizer's parameter list and the caller all see one value.
-/// Gradients accumulate: every backward pass adds what reaches the tensor, until zero_grad().
+///
+/// The gradient-lifetime rule, PyTorch's:
+///     a leaf (a tensor you made) accumulates its gradient over backward passes until
+///     zero_grad(); an op's output keeps its gradient after backward only if retain_grad()
+///     was called on it before; reading any other gradient throws, saying why and what to call.
+/// So grad() never shows a stale or an empty array: it is a gradient of the passes you ran.
 
 #include <memory>
 #include <string>
@@ -12,12 +17,20 @@
 
 namespace tapegrad {
 
-/// What a Tensor handle points to. The Tape writes `grad` directly during backward.
+enum class GradState {
+    none,      // no backward pass has reached it (since it was made, or since zero_grad())
+    held,      // grad holds dL/d(value)
+    released,  // an op's output not retained: backward passed its gradient on and freed it
+};
+
+/// What a Tensor handle points to. The engine (Node, Tape) writes `grad` during backward.
 struct TensorData {
     Array value;
-    Array grad;                  // dL/d(value), same shape as value once written
-    bool grad_is_zero = true;    // grad holds no contribution yet (its buffer may be stale)
+    Array grad;  // dL/d(value) when grad_state is held; otherwise a buffer kept for reuse
+    GradState grad_state = GradState::none;
     bool requires_grad = false;  // leaf parameters set this; op outputs inherit it
+    bool is_leaf = true;         // false for the output of an op recorded on a tape
+    bool retains_grad = false;   // retain_grad() was called
     std::string name;            // for printing and error messages
 };
 
@@ -33,15 +46,25 @@ public:
     const Array& value() const { return data().value; }
     Array& value() { return data().value; }  // e.g. for an optimizer step
     const Shape& shape() const { return data().value.shape(); }
-    /// The value of a one-element tensor (a loss); throws std::invalid_argument naming the
-    /// tensor and its shape when it holds another number of elements.
+    /// The value of a one-element tensor (a loss); else throws std::invalid_argument.
     double item() const;
 
-    /// dL/d(value) summed over every backward pass since the last zero_grad();
-    /// zeros of the value's shape when no gradient has reached the tensor.
+    /// dL/d(value), of the value's shape. When there is none, throws std::logic_error naming
+    /// the tensor and why (it requires none; no pass reached it; released: call retain_grad()).
     const Array& grad() const;
-    bool has_grad() const { return !data().grad_is_zero; }
-    void zero_grad() { data().grad_is_zero = true; }
+    bool has_grad() const { return data().grad_state == GradState::held; }
+    GradState grad_state() const { return data().grad_state; }
+    /// Forgets the gradient (the next backward writes a fresh one); its memory is kept.
+    void zero_grad() { data().grad_state = GradState::none; }
+    /// Sets the gradient by hand (torch's `p.grad = g`); throws std::invalid_argument when g's
+    /// shape is not the value's.
+    void set_grad(Array g);
+
+    /// An op's output keeps its gradient after backward (call it before). Throws
+    /// std::logic_error on a tensor that requires no gradient.
+    void retain_grad();
+    bool retains_grad() const { return data().retains_grad; }
+    bool is_leaf() const { return data().is_leaf; }
 
     bool requires_grad() const { return data().requires_grad; }
     const std::string& name() const { return data().name; }
@@ -49,8 +72,7 @@ public:
 
     /// True when both handles refer to the same tensor.
     bool same_as(const Tensor& other) const { return data_ == other.data_; }
-    /// How many handles share this tensor (the tape uses it to decide whether it may reuse
-    /// an output buffer when it replays a recording).
+    /// How many handles share this tensor (a replayed node reuses only an output nobody holds).
     long use_count() const { return data_.use_count(); }
 
     /// The shared data; throws std::logic_error on an empty handle.

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "engine/core/node.hpp"
+
 namespace tapegrad {
 
 namespace {
@@ -33,6 +35,19 @@ void OpProfile::add_backward(const char* op, Clock::time_point start) {
     Entry& e = entry(op);
     ++e.backward_calls;
     e.backward_seconds += seconds;
+}
+
+void OpProfile::before_forward(std::size_t, const Node&) {
+    start_ = Clock::now();
+}
+void OpProfile::after_forward(std::size_t, const Node& node) {
+    add_forward(node.op_name(), start_);
+}
+void OpProfile::before_backward(std::size_t, const Node&) {
+    start_ = Clock::now();
+}
+void OpProfile::after_backward(std::size_t, const Node& node) {
+    add_backward(node.op_name(), start_);
 }
 
 std::vector<OpProfile::Entry> OpProfile::entries() const {

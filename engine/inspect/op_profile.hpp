@@ -2,14 +2,14 @@
 /// OpProfile: where a training step's time goes, op by op.
 ///
 ///     OpProfile profile;
-///     tape.set_profile(&profile);        // from now on the tape times every node
+///     tape.add_hooks(profile);           // from now on the tape times every node
 ///     ... training steps ...
-///     tape.set_profile(nullptr);
+///     tape.remove_hooks(profile);
 ///     std::cout << profile.report(steps, seconds);   // op | calls | forward | backward | share
 ///
-/// With a profile installed the tape reads a steady clock around every op's forward (also
-/// unrecorded ones, under NoGrad) and every node's backward, and adds the time here under the
-/// op's name (Op::name). Without one (the default) no clock is read. What the tape does not
+/// Attached to a tape (engine/core/tape_hooks.hpp) it reads a steady clock around every op's
+/// forward (also unrecorded ones, under NoGrad) and every node's backward, and adds the time
+/// here under the op's name (Op::name). Without it no clock is read. What the tape does not
 /// run — the optimizer, gradient clipping, the caller's own code — is not in the entries: the
 /// report shows it as "outside the tape", the step's time minus the ops' time.
 
@@ -19,9 +19,11 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/tape_hooks.hpp"
+
 namespace tapegrad {
 
-class OpProfile {
+class OpProfile final : public TapeHooks {
 public:
     using Clock = std::chrono::steady_clock;
 
@@ -38,6 +40,12 @@ public:
     void add_forward(const char* op, Clock::time_point start);
     void add_backward(const char* op, Clock::time_point start);
 
+    // The hooks: the clock read before, the time added after.
+    void before_forward(std::size_t position, const Node& node) override;
+    void after_forward(std::size_t position, const Node& node) override;
+    void before_backward(std::size_t position, const Node& node) override;
+    void after_backward(std::size_t position, const Node& node) override;
+
     /// One entry per op name seen, the longest total first (ties by name).
     std::vector<Entry> entries() const;
     /// The sum of every entry's forward and backward time.
@@ -53,6 +61,7 @@ public:
 private:
     Entry& entry(const char* op);
     std::map<std::string, Entry> by_op_;
+    Clock::time_point start_;  // of the forward or backward running now
 };
 
 }  // namespace tapegrad

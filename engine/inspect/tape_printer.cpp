@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "engine/core/node.hpp"
-#include "engine/inspect/backward_observer.hpp"
+#include "engine/core/tape_hooks.hpp"
 
 namespace tapegrad {
 
@@ -88,12 +88,12 @@ void print_formula(std::ostream& out, const char* formula) {
     while (std::getline(lines, line)) out << "      " << line << '\n';
 }
 
-class BackwardPrinter final : public BackwardObserver {
+class BackwardPrinter final : public TapeHooks {
 public:
     BackwardPrinter(std::ostream& out, const Tape& tape, const TraceOptions& options)
         : out_(out), labels_(tape), options_(options) {}
 
-    void before_node(std::size_t index, const Node& node) override {
+    void before_backward(std::size_t index, const Node& node) override {
         const std::string& out_label = labels_.label(node.output());
         out_ << '[' << index << "] " << node.op_name() << '\n';
         print_formula(out_, node.backward_formula());
@@ -109,7 +109,7 @@ public:
         }
     }
 
-    void after_node(std::size_t, const Node& node) override {
+    void after_backward(std::size_t, const Node& node) override {
         for (std::size_t k = 0; k < node.inputs().size(); ++k) {
             const Tensor& in = node.inputs()[k];
             const std::string& in_label = labels_.label(in);

@@ -11,7 +11,7 @@
 /// Tensors are labelled by their name (Tensor::set_name), otherwise as "node<i>.out" for the
 /// output of node i and "leaf<k>" for the k-th unnamed input that no node produced.
 /// Formulas come from the ops' optional forward_formula / backward_formula (see
-/// engine/inspect/op_formula.hpp); ops without them are printed without.
+/// engine/core/op_formula.hpp); ops without them are printed without.
 
 #include <cstddef>
 #include <iosfwd>

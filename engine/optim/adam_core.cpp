@@ -109,4 +109,57 @@ std::map<std::string, std::string> AdamCore::hyperparameters() const {
             {"decay_only_matrices", h_.decay_only_matrices ? "true" : "false"}};
 }
 
+// torch 1.13, torch/optim/adam.py (_single_tensor_adam) and adamw.py (_single_tensor_adamw),
+// line by line. The scalars are computed as Python computes them (double); each tensor
+// operation rounds once per element:
+//     Adam:  if weight_decay != 0: grad = grad.add(param, alpha=weight_decay)   g + (wd * p)
+//     AdamW: param.mul_(1 - lr * weight_decay)                                  p * decay
+//     exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)       (m * beta1) + ((1 - beta1) * g)
+//     exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+//                                                          (v * beta2) + (((1 - beta2) * g) * g)
+//     denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+//     param.addcdiv_(exp_avg, denom, value=-step_size)     p + ((-step_size * m) / denom)
+// For Adam the loop multiplies p by decay = 1, which is exact: the same doubles as leaving it
+// out. This file is compiled with -ffp-contract=off: a fused multiply-add would round
+// differently.
+void AdamCore::step(WeightDecay decay_kind) {
+    const double t = static_cast<double>(advance_step());
+    const AdamHyperparameters& h = h_;
+    const double bias_correction1 = 1.0 - std::pow(h.beta1, t);  // Python: 1 - beta1 ** step
+    const double bias_correction2 = 1.0 - std::pow(h.beta2, t);
+    const double step_size = h.lr / bias_correction1;
+    const double bias_correction2_sqrt = std::sqrt(bias_correction2);
+    const double minus_step_size = -step_size;
+    const double one_minus_beta1 = 1.0 - h.beta1;
+    const double one_minus_beta2 = 1.0 - h.beta2;
+    // Locals, and pointers that alias nothing: so the compiler keeps the scalars in registers
+    // and runs the loop in SIMD lanes (each lane the same IEEE operations, the same doubles).
+    const double beta1 = h.beta1, beta2 = h.beta2, eps = h.eps;
+    for (std::size_t i = 0; i < size(); ++i) {
+        Tensor p = parameters_[i].tensor;
+        if (!p.has_grad()) continue;  // torch: a parameter whose .grad is None is skipped
+        check_sizes(i);
+        const bool l2 = decay_kind == WeightDecay::l2;
+        const double wd = l2 ? weight_decay_of(i) : 0.0;  // g <- g + wd p
+        const double decay = l2 ? 1.0 : 1.0 - h.lr * weight_decay_of(i);  // p <- p decay
+        double* __restrict P = p.value().data();
+        const double* __restrict G = p.grad().data();
+        double* __restrict M = exp_avg(i).data();
+        double* __restrict V = exp_avg_sq(i).data();
+        const std::size_t n = p.value().size();
+        for (std::size_t j = 0; j < n; ++j) {
+            // torch skips the addition when weight_decay == 0 (g + 0 * p is not g for p = inf,
+            // and turns -0 into +0).
+            const double g = wd != 0.0 ? G[j] + wd * P[j] : G[j];
+            const double p_decayed = P[j] * decay;
+            const double m = M[j] * beta1 + one_minus_beta1 * g;
+            const double v = V[j] * beta2 + one_minus_beta2 * g * g;
+            const double denom = std::sqrt(v) / bias_correction2_sqrt + eps;
+            M[j] = m;
+            V[j] = v;
+            P[j] = p_decayed + minus_step_size * m / denom;
+        }
+    }
+}
+
 }  // namespace tapegrad

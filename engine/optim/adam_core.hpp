@@ -1,7 +1,8 @@
 #pragma once
 /// AdamCore: what Adam and AdamW share: the parameters by name, their two moment buffers, the
-/// step counter and the hyperparameters, with their checks. The update itself is written out
-/// in adam.cpp and adamw.cpp, each in the order of PyTorch's arithmetic.
+/// step counter, the hyperparameters with their checks, and the one update loop, in the order
+/// of PyTorch's arithmetic. Adam and AdamW differ only in where the weight decay goes
+/// (step(WeightDecay::...)).
 ///
 /// State, named for checkpoints (as torch's state_dict keeps it per parameter):
 ///   exp_avg.<name>     m, the running mean of the gradient            (shape of the parameter)
@@ -57,6 +58,18 @@ public:
     long step_count() const { return step_; }
     /// Throws std::invalid_argument for a negative count.
     void set_step_count(long step);
+    /// Where the weight decay wd goes.
+    enum class WeightDecay {
+        l2,         // Adam: into the gradient, g <- g + wd p, and so through the moments
+        decoupled,  // AdamW: onto the parameter, p <- p (1 - lr wd), before the update
+    };
+    /// One optimizer step, t = step_count() + 1, for every parameter p with a gradient g:
+    ///     m <- beta1 m + (1 - beta1) g              exp_avg
+    ///     v <- beta2 v + (1 - beta2) g^2            exp_avg_sq
+    ///     p <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+    /// with the decay as `decay` says. Parameters without a gradient are skipped (torch skips
+    /// a parameter whose .grad is None).
+    void step(WeightDecay decay);
     /// Counts one more step and returns its number t (1 for the first step).
     long advance_step() { return ++step_; }
     void zero_grad();

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/core/non_finite_error.hpp"
+#include "engine/inspect/non_finite_error.hpp"
 #include "engine/core/number_string.hpp"
 
 namespace tapegrad {

@@ -4,7 +4,6 @@
 ///     step():      p <- p - lr * dL/dp   for every parameter that received a gradient
 ///     zero_grad(): forget the accumulated gradients (before the next backward)
 ///
-/// The same step fused into the backward pass, for speed at size: engine/optim/fused_sgd.hpp.
 
 #include <vector>
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/core/tape.hpp"
+#include "engine/inspect/finite_check.hpp"
 #include "engine/optim/sgd.hpp"
 
 #include "ops/linear.hpp"
@@ -66,7 +67,8 @@ double mean_target_probability(const Array& p, const std::vector<std::size_t>& t
 // probs and loss.
 void autodiff(const Case& c, CaseResult& out, bool check_finite) {
     Tape tape;
-    tape.set_check_finite(check_finite);
+    FiniteCheck finite_check;  // --check-finite: stop at the first NaN or infinity
+    if (check_finite) tape.add_hooks(finite_check);
     Tensor x(c.x, true, "x");  // requires_grad: we want dL/dx as well
     Tensor W = Tensor::parameter(c.W, "W");
     Tensor b = c.has_bias ? Tensor::parameter(c.b, "b") : Tensor();
@@ -76,6 +78,7 @@ void autodiff(const Case& c, CaseResult& out, bool check_finite) {
                         (c.has_bias ? " + b" : "") + " overflows a double; scale the numbers down");
     }
     Tensor loss = softmax_cross_entropy(tape, z, c.targets);
+    z.retain_grad();  // an op's output: keep dL/dz after backward, to show it
     tape.backward(loss);
     out.loss = loss.value()();
     out.logits = z.value();                          // [B, V]
@@ -141,7 +144,8 @@ void sgd(const Case& c, CaseResult& out, bool check_finite) {
     Tensor b = c.has_bias ? Tensor::parameter(c.b, "b") : Tensor();
     SGD optimizer(c.has_bias ? std::vector<Tensor>{W, b} : std::vector<Tensor>{W}, c.lr);
     Tape tape;
-    tape.set_check_finite(check_finite);
+    FiniteCheck finite_check;  // --check-finite: stop at the first NaN or infinity
+    if (check_finite) tape.add_hooks(finite_check);
     for (int step = 0;; ++step) {
         tape.rewind();
         Tensor z = c.has_bias ? linear(tape, x, W, b) : linear(tape, x, W);

@@ -23,6 +23,7 @@
 #include <xtensor/xsort.hpp>
 
 #include "engine/core/tape.hpp"
+#include "engine/inspect/finite_check.hpp"
 #include "engine/optim/sgd.hpp"
 #include "examples/slides.hpp"
 #include "ops/cross_entropy.hpp"
@@ -75,14 +76,15 @@ struct TapeResult {
 /// The card's graph: Linear -> Softmax -> CrossEntropy, forward, then backward.
 TapeResult card_graph(const slides::Example& ex, bool check_finite) {
     Tape tape;
-    tape.set_check_finite(check_finite);
+    FiniteCheck finite_check;  // --check-finite: stop at the first NaN or infinity
+    if (check_finite) tape.add_hooks(finite_check);
     Tensor x(ex.x, false, "x");                                                    // [d]
     Tensor W = Tensor::parameter(slides::w_out_from_logits(ex.z, ex.x), "W_out");  // [V, d]
     Tensor z = linear(tape, x, W);                      // z = W_out x            [V]
     Tensor p = softmax(tape, z);                        // p = softmax(z)         [V]
     Tensor loss = cross_entropy(tape, p, {ex.target});  // L = -log p_target      []
+    z.retain_grad();  // z is an op's output: keep dL/dz after backward, to show it
     tape.backward(loss);  // dL/dp = -1/p_target at the target, dL/dz = p - y, dL/dW = (p - y) x^T
-    // z is an op output: the tape keeps the gradient it received, so dL/dz can be shown.
     return {z.grad(), W.grad(), loss.value()()};
 }
 
@@ -90,11 +92,13 @@ TapeResult card_graph(const slides::Example& ex, bool check_finite) {
 /// a class index; what training uses): its backward hands dL/dz = p - y to Linear directly.
 TapeResult fused_graph(const slides::Example& ex, bool check_finite) {
     Tape tape;
-    tape.set_check_finite(check_finite);
+    FiniteCheck finite_check;  // --check-finite: stop at the first NaN or infinity
+    if (check_finite) tape.add_hooks(finite_check);
     Tensor x(ex.x, false, "x");                                                    // [d]
     Tensor W = Tensor::parameter(slides::w_out_from_logits(ex.z, ex.x), "W_out");  // [V, d]
     Tensor z = linear(tape, x, W);                                                 // [V]
     Tensor loss = softmax_cross_entropy(tape, z, {ex.target});                     // []
+    z.retain_grad();
     tape.backward(loss);
     return {z.grad(), W.grad(), loss.value()()};
 }
@@ -103,12 +107,14 @@ TapeResult fused_graph(const slides::Example& ex, bool check_finite) {
 /// Linear -> SoftTargetCrossEntropy (which takes any distribution y; dL/dz = p - y again).
 TapeResult one_hot_graph(const slides::Example& ex, bool check_finite) {
     Tape tape;
-    tape.set_check_finite(check_finite);
+    FiniteCheck finite_check;  // --check-finite: stop at the first NaN or infinity
+    if (check_finite) tape.add_hooks(finite_check);
     Tensor x(ex.x, false, "x");                                                    // [d]
     Tensor W = Tensor::parameter(slides::w_out_from_logits(ex.z, ex.x), "W_out");  // [V, d]
     Tensor z = linear(tape, x, W);                                                 // [V]
     const Array y = slides::one_hot(ex.target, ex.z.size());                       // [V]
     Tensor loss = soft_target_cross_entropy(tape, z, y);                           // []
+    z.retain_grad();
     tape.backward(loss);
     return {z.grad(), W.grad(), loss.value()()};
 }
@@ -248,7 +254,8 @@ void sgd_demo(const slides::Example& ex, int steps, double lr, bool check_finite
     Tensor W = Tensor::parameter(slides::w_out_from_logits(ex.z, ex.x), "W_out");  // [V, d]
     SGD sgd({W}, lr);
     Tape tape;
-    tape.set_check_finite(check_finite);
+    FiniteCheck finite_check;  // --check-finite: stop at the first NaN or infinity
+    if (check_finite) tape.add_hooks(finite_check);
     for (int step = 0; step <= steps; ++step) {
         tape.rewind();                                              // replay: reuse the buffers
         Tensor z = linear(tape, x, W);                              // z = W x            [V]

@@ -33,7 +33,7 @@ ExplainResult explain(const TinyDecoder& model, const std::vector<int>& ids, int
                       double sgd_lr, std::size_t sgd_steps) {
     const TinyDecoderConfig& cfg = model.config();
     const std::size_t V = cfg.V, C = cfg.C, T = ids.size();
-    if (target < 0 || static_cast<std::size_t>(target) >= V)
+    if (target != predicted_target && (target < 0 || static_cast<std::size_t>(target) >= V))
         throw std::invalid_argument("explain: target id " + std::to_string(target) +
                                     " outside [0, " + std::to_string(V) + ")");
     ExplainResult r;
@@ -59,11 +59,16 @@ ExplainResult explain(const TinyDecoder& model, const std::vector<int>& ids, int
     r.attention = attention_of_last(f.attention);
 
     // Teil 2: the loss on the last position only, backward through the whole tape.
+    if (target == predicted_target) target = r.argmax;
     r.target = target;
     std::vector<std::int64_t> targets(T, default_ignore_index);
     targets[T - 1] = target;
     const Tensor loss = softmax_cross_entropy(tape, f.logits, targets);  // scalar
     r.loss = loss.item();
+    // The gradients read below must be this pass's alone: leaves accumulate until zero_grad().
+    for (NamedTensor p : model.parameters()) p.tensor.zero_grad();
+    Tensor logits = f.logits;  // [1, T, V], an op's output: keep dL/dz after backward
+    logits.retain_grad();
     tape.backward(loss);
     const Array& gW = model.W_out().grad();  // [V, C]
     const Array& gb = model.b_out().grad();  // [V]

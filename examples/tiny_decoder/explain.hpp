@@ -47,7 +47,13 @@ struct ExplainResult {
     std::vector<std::vector<std::vector<double>>> attention;  // [L][H][T]
 };
 
-/// ids: 1..T_max piece ids; target in [0, V). Throws std::invalid_argument otherwise.
+/// The target that explain() takes to mean the model's own prediction, argmax p.
+inline constexpr int predicted_target = -1;
+
+/// ids: 1..T_max piece ids; target in [0, V), or predicted_target. Throws
+/// std::invalid_argument otherwise. One forward and one backward pass: explain owns the
+/// gradients it reads, so it sets every parameter's gradient to zero first (zero_grad) and
+/// leaves the parameters holding this pass's gradients.
 ExplainResult explain(const TinyDecoder& model, const std::vector<int>& ids, int target,
                       double sgd_lr, std::size_t sgd_steps);
 

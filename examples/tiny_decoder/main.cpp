@@ -508,11 +508,8 @@ int run_explain(const ExplainArgs& a) {
     const std::string target_text =
         default_target ? (a.prompt == kDefaultPrompt ? std::string(kDefaultTarget) : "") : a.target;
     if (!std::isfinite(a.sgd_lr) || a.sgd_lr < 0) throw Refusal("--sgd-lr must be finite and >= 0");
-    int target = target_text.empty() ? -1 : target_id(tok, target_text);
-    if (target < 0) {
-        // No target given for a prompt of one's own: explain the model's own prediction.
-        target = explain(model, ids, 0, a.sgd_lr, 0).argmax;
-    }
+    // No target given for a prompt of one's own: explain the model's own prediction.
+    const int target = target_text.empty() ? predicted_target : target_id(tok, target_text);
     const ExplainResult r = explain(model, ids, target, a.sgd_lr, a.sgd_steps);
     std::vector<std::string> pieces;
     for (int id : ids) pieces.push_back(tok.piece(id));

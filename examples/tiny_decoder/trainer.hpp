@@ -64,9 +64,10 @@ public:
     double step(const std::vector<int>& inputs, const std::vector<int>& targets, std::size_t B,
                 std::size_t T);
 
-    /// Times the ops of every step from now on (nullptr to stop): see
-    /// engine/inspect/op_profile.hpp; bench/decoder_step --profile prints it.
-    void set_profile(OpProfile* profile) { tape_.set_profile(profile); }
+    /// Hooks on the trainer's tape from now on, until removed (engine/core/tape_hooks.hpp), e.g.
+    /// an OpProfile that times every op: bench/decoder_step --profile prints it.
+    void add_hooks(TapeHooks& hooks) { tape_.add_hooks(hooks); }
+    void remove_hooks(TapeHooks& hooks) { tape_.remove_hooks(hooks); }
     /// The mean loss over the batches, without recording (no gradients).
     double evaluate(const std::vector<int>& inputs, const std::vector<int>& targets, std::size_t B,
                     std::size_t T);

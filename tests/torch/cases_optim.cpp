@@ -47,7 +47,7 @@ struct Problem {
             d.grad.resize(d.value.shape());
             for (std::size_t j = 0; j < d.value.size(); ++j)
                 d.grad.data()[j] = w[i].data()[j] * d.value.data()[j] + c[i].data()[j];
-            d.grad_is_zero = false;
+            d.grad_state = GradState::held;
         }
     }
 
@@ -146,8 +146,7 @@ void clip_case(Cases& cases, const std::string& name, const std::vector<Array>& 
         const std::string pname = "p" + std::to_string(i);
         Tensor p = Tensor::parameter(Array(grads[i].shape(), 0.0), pname);
         if (has_grad[i]) {
-            p.data().grad = grads[i];
-            p.data().grad_is_zero = false;
+            p.set_grad(grads[i]);
         }
         params.push_back({pname, p});
         inputs_grads.push_back({{"name", pname},

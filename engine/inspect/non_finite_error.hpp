@@ -1,5 +1,5 @@
 #pragma once
-/// NonFiniteError: thrown by a Tape with set_check_finite(true) at the first op whose output
+/// NonFiniteError: thrown by FiniteCheck (engine/inspect/finite_check.hpp) at the first op whose output
 /// or gradient holds a NaN or an infinity.
 
 #include <stdexcept>
