@@ -14,7 +14,9 @@ Usage: check_readme.py SOURCE_DIR DECODER_TRAINING CUSTOM_LAYER
   custom_layer  the README's description of custom_layer names the chain of layers and the
             number of parameters that the program's gradcheck line prints;
   walkthrough  examples/decoder_training/walkthrough.cpp includes nothing of the project but
-            engine/, ops/ and examples/slides.hpp (and its own header).
+            engine/, ops/ and examples/slides.hpp (and its own header);
+  reading order  the core's reading order ("How backprop runs") gives each file's real line
+            count, and its total, at most 600, is their sum.
 Standard library only. Exit status 0 when all checks pass, 1 otherwise.
 """
 import os
@@ -193,6 +195,36 @@ def check_walkthrough_includes(root):
     check(any(inc.startswith("ops/") for inc in includes), "walkthrough: no ops/ include found")
 
 
+READING_LIMIT = 600  # the core's reading path, with comments (the project's promise)
+
+
+def check_reading_order(readme, root):
+    start = readme.find("**How backprop runs")
+    check(start >= 0, "README: no \"How backprop runs\" reading order")
+    if start < 0:
+        return
+    section = readme[start:readme.find("\n\n", readme.find("\n1. ", start))]
+    total = re.search(r"\((\d+) lines with comments", section)
+    check(total is not None, "reading order: no '(N lines with comments' total")
+    # "`engine/core/tape.hpp` (97) and `tape.cpp` (85)": a bare name is in the previous folder.
+    folder, summed, files = "", 0, 0
+    for name, n in re.findall(r"`([\w/.]+\.(?:hpp|cpp))` \((\d+)\)", section):
+        if "/" in name:
+            folder = os.path.dirname(name)
+        else:
+            name = os.path.join(folder, name)
+        with open(os.path.join(root, name), encoding="utf-8") as f:
+            real = sum(1 for _ in f)
+        check(real == int(n), f"reading order: {name} has {real} lines, the README says {n}")
+        summed += real
+        files += 1
+    check(files >= 5, f"reading order: only {files} files with line counts")
+    if total:
+        check(int(total.group(1)) == summed,
+              f"reading order: the total says {total.group(1)}, the files sum to {summed}")
+    check(summed <= READING_LIMIT, f"reading order: {summed} lines > {READING_LIMIT}")
+
+
 def main(argv):
     if len(argv) != 4:
         print(__doc__)
@@ -205,6 +237,7 @@ def main(argv):
     check_outputs(readme, root, decoder_training)
     check_custom_layer(readme, custom_layer)
     check_walkthrough_includes(root)
+    check_reading_order(readme, root)
     for f in failures:
         print(f)
     print("readme: checked " + ", ".join(f"{n} {what}" for what, n in counts.items()))

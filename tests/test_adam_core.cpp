@@ -161,8 +161,8 @@ BOOST_AUTO_TEST_CASE(the_step_counter_counts_and_can_be_set) {
 BOOST_AUTO_TEST_CASE(a_parameter_resized_after_construction_is_a_logic_error) {
     NamedTensors params = two_parameters();
     AdamCore core("AdamW", params, defaults);
-    params[1].tensor.value() = Array{1.0, 2.0, 3.0};      // [3]
-    params[1].tensor.set_grad(Array{0.0, 0.0, 0.0});      // [3]
+    params[1].tensor.value() = Array{1.0, 2.0, 3.0};  // [3]
+    params[1].tensor.set_grad(Array{0.0, 0.0, 0.0});  // [3]
     BOOST_CHECK_THROW(core.check_sizes(1), std::logic_error);
     try {
         core.check_sizes(1);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/core/init.hpp"
+#include "engine/inspect/finite_check.hpp"
 #include "engine/inspect/gradcheck.hpp"
 #include "ops/add.hpp"
 #include "ops/add_bias.hpp"
@@ -18,7 +19,6 @@
 #include "ops/mean_axis.hpp"
 #include "ops/sum.hpp"
 #include "ops/sum_axis.hpp"
-#include "engine/inspect/finite_check.hpp"
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_causal_self_attention)

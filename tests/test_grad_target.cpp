@@ -36,7 +36,7 @@ Array write(int way, bool accumulate, Array before = old, const Shape* shape = n
 BOOST_AUTO_TEST_CASE(every_way_of_writing_gives_g_or_dest_plus_g) {
     for (int way = 0; way < 3; ++way) {
         BOOST_TEST_CONTEXT("way " << way) {
-            BOOST_TEST(write(way, false) == g, tt::per_element());               // first
+            BOOST_TEST(write(way, false) == g, tt::per_element());              // first
             BOOST_TEST(write(way, true) == Array(old + g), tt::per_element());  // again
         }
     }

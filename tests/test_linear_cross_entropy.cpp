@@ -308,9 +308,9 @@ BOOST_AUTO_TEST_CASE(gradients_accumulate_over_two_recordings_without_zero_grad)
 BOOST_AUTO_TEST_CASE(an_x_that_another_node_also_uses_gets_both_gradients) {
     // Step 1 L = LinearCrossEntropy(x, W, b): the op hands its dL/dx buffer to x. Step 2
     // L = LinearCrossEntropy(x, W, b) + sum(2 x): Scale's backward (earlier in the pass) writes
-    // x's gradient into x's buffer, and the op's take() adds to it, keeping its own. From then on both buffers stay (the op and x
-    // swap them, nothing is allocated), in steps of either kind. Each step as the three-node
-    // graph gives.
+    // x's gradient into x's buffer, and the op's take() adds to it, keeping its own. From then on
+    // both buffers stay (the op and x swap them, nothing is allocated), in steps of either kind.
+    // Each step as the three-node graph gives.
     const Array x0 = random_array({5, 3}, 63, -1.0, 1.0);  // [5, 3]
     const Array W0 = random_array({4, 3}, 64, -1.0, 1.0);  // [4, 3]
     const Array b0 = random_array({4}, 65, -1.0, 1.0);     // [4]

@@ -38,8 +38,7 @@ BOOST_AUTO_TEST_CASE(zero_grad_forgets_a_stale_gradient) {
 
 BOOST_AUTO_TEST_CASE(set_grad_refuses_another_shape_and_retain_grad_a_tensor_without_one) {
     Tensor a = Tensor::parameter(Array{1.0, 2.0}, "a");
-    check_invalid_argument([&] { a.set_grad(Array{1.0, 2.0, 3.0}); },
-                           {"set_grad", "[3]", "a [2]"});
+    check_invalid_argument([&] { a.set_grad(Array{1.0, 2.0, 3.0}); }, {"set_grad", "[3]", "a [2]"});
     BOOST_TEST(!a.has_grad());
     Tensor c(Array{1.0});
     BOOST_CHECK_THROW(c.retain_grad(), std::logic_error);

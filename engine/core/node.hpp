@@ -74,7 +74,8 @@ public:
             }
             // The first contribution in this pass is written, a later one added.
             const bool accumulate = in.grad_state == GradState::held;
-            grad[i] = GradTarget(Op::name, i, &in.grad, accumulate, &scratch_[i], &in.value.shape());
+            grad[i] =
+                GradTarget(Op::name, i, &in.grad, accumulate, &scratch_[i], &in.value.shape());
         }
         op.backward(input_values(), out.value, out.grad, grad);
         for (std::size_t i = 0; i < N; ++i) {

@@ -87,7 +87,7 @@ public:
 private:
     void run_forward(std::size_t position, Node& node);
 
-    NodeStore nodes_;    // [0, size_) is the current recording
+    NodeStore nodes_;  // [0, size_) is the current recording
     std::size_t size_ = 0;
     bool recording_ = true;
     GradPool pool_;

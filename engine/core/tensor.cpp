@@ -45,11 +45,13 @@ const Array& Tensor::grad() const {
     if (d.grad_state == GradState::held) return d.grad;
     std::string why;
     if (!d.requires_grad) {
-        why = "it does not require one (make it with requires_grad = true or "
-              "Tensor::parameter)";
+        why =
+            "it does not require one (make it with requires_grad = true or "
+            "Tensor::parameter)";
     } else if (d.grad_state == GradState::released) {
-        why = "it is an op's output, and backward released its gradient after passing it on; "
-              "call retain_grad() on it before backward to keep it";
+        why =
+            "it is an op's output, and backward released its gradient after passing it on; "
+            "call retain_grad() on it before backward to keep it";
     } else {
         why = "no backward pass has reached it" +
               std::string(d.is_leaf ? " since it was made or since zero_grad()"

@@ -1,6 +1,6 @@
 #pragma once
-/// NonFiniteError: thrown by FiniteCheck (engine/inspect/finite_check.hpp) at the first op whose output
-/// or gradient holds a NaN or an infinity.
+/// NonFiniteError: thrown by FiniteCheck (engine/inspect/finite_check.hpp) at the first op
+/// whose output or gradient holds a NaN or an infinity.
 
 #include <stdexcept>
 #include <string>

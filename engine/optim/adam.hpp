@@ -7,9 +7,9 @@
 ///     m <- beta1 m + (1 - beta1) g              exp_avg
 ///     v <- beta2 v + (1 - beta2) g^2            exp_avg_sq
 ///     p <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
-/// computed with torch's operations in torch's order (AdamCore::step, adam_core.cpp). The parameter's gradient
-/// itself is not changed (torch's grad.add(...) makes a new tensor; here it is one scalar per
-/// element).
+/// computed with torch's operations in torch's order (AdamCore::step, adam_core.cpp). The
+/// parameter's gradient itself is not changed (torch's grad.add(...) makes a new tensor; here it is
+/// one scalar per element).
 ///
 /// decay_only_matrices, the differences from torch and the checkpoint state are as for AdamW
 /// (see adamw.hpp and adam_core.hpp).

@@ -140,7 +140,7 @@ void AdamCore::step(WeightDecay decay_kind) {
         if (!p.has_grad()) continue;  // torch: a parameter whose .grad is None is skipped
         check_sizes(i);
         const bool l2 = decay_kind == WeightDecay::l2;
-        const double wd = l2 ? weight_decay_of(i) : 0.0;  // g <- g + wd p
+        const double wd = l2 ? weight_decay_of(i) : 0.0;                  // g <- g + wd p
         const double decay = l2 ? 1.0 : 1.0 - h.lr * weight_decay_of(i);  // p <- p decay
         double* __restrict P = p.value().data();
         const double* __restrict G = p.grad().data();

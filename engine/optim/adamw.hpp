@@ -9,8 +9,9 @@
 ///     p <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 /// that is p - lr m^ / (sqrt(v^) + eps) with m^ = m / (1 - beta1^t), v^ = v / (1 - beta2^t):
 /// eps is added after the square root. Every element is computed with torch's own operations
-/// in torch's order (AdamCore::step, adam_core.cpp), so the results equal torch's portable CPU kernels bit for
-/// bit; torch's AVX2 kernels fuse two of the multiply-adds (FMA) and differ by an ulp or so.
+/// in torch's order (AdamCore::step, adam_core.cpp), so the results equal torch's portable CPU
+/// kernels bit for bit; torch's AVX2 kernels fuse two of the multiply-adds (FMA) and differ by an
+/// ulp or so.
 ///
 ///     NamedTensors params = ...;  // every trainable tensor of the model, by state_dict name
 ///     AdamWOptions o;  o.lr = 3e-4;  o.weight_decay = 0.1;  o.decay_only_matrices = true;

@@ -4,8 +4,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/inspect/non_finite_error.hpp"
 #include "engine/core/number_string.hpp"
+#include "engine/inspect/non_finite_error.hpp"
 
 namespace tapegrad {
 

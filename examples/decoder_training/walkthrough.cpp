@@ -83,7 +83,7 @@ TapeResult card_graph(const slides::Example& ex, bool check_finite) {
     Tensor z = linear(tape, x, W);                      // z = W_out x            [V]
     Tensor p = softmax(tape, z);                        // p = softmax(z)         [V]
     Tensor loss = cross_entropy(tape, p, {ex.target});  // L = -log p_target      []
-    z.retain_grad();  // z is an op's output: keep dL/dz after backward, to show it
+    z.retain_grad();      // z is an op's output: keep dL/dz after backward, to show it
     tape.backward(loss);  // dL/dp = -1/p_target at the target, dL/dz = p - y, dL/dW = (p - y) x^T
     return {z.grad(), W.grad(), loss.value()()};
 }
