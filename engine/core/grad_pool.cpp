@@ -10,7 +10,7 @@ void GradPool::provide(const Node& node) {
 }
 
 void GradPool::provide(TensorData& t) {
-    if (!t.requires_grad || t.grad_state == GradState::held) return;
+    if (!enabled_ || !t.requires_grad || t.grad_state == GradState::held) return;
     const std::size_t elements = t.value.size();
     if (t.grad.size() == elements) return;  // it has a buffer of the right size
     for (Free& f : free_) {
@@ -25,9 +25,10 @@ void GradPool::provide(TensorData& t) {
 void GradPool::release(TensorData& output) {
     output.grad_state = GradState::released;
     if (output.grad.size() == 0) return;
-    free_.push_back({std::move(output.grad), true});
-    // A moved-from array has no elements but may keep a shape (a scalar's is {}); give it the
-    // shape {0}, so that the next resize to the value's shape really allocates its elements.
+    if (enabled_) free_.push_back({std::move(output.grad), true});
+    // Moved into the pool, or (reuse off) freed by the resize: a moved-from array has no
+    // elements but may keep a shape (a scalar's is {}); the shape {0} makes the next resize to
+    // the value's shape really allocate its elements.
     static const Shape no_elements{0};
     output.grad.resize(no_elements);
 }

@@ -16,6 +16,11 @@
 ///     release(t)      after node's backward: t's gradient buffer comes back, t.grad_state()
 ///                     becomes released
 ///     end_pass()      frees the buffers no gradient of this pass took (the shapes changed)
+///
+/// set_enabled(false) turns the reuse off: release() frees the buffer, provide() does nothing,
+/// and every gradient is allocated where it is first written. The doubles are the same either
+/// way (tests/test_grad_pool.cpp runs a whole tiny-decoder training both ways); only memory
+/// and allocations differ.
 
 #include <cstddef>
 #include <vector>
@@ -31,6 +36,11 @@ public:
     void release(TensorData& output);
     void end_pass();
     void clear() { free_.clear(); }
+    void set_enabled(bool on) {
+        enabled_ = on;
+        if (!on) clear();
+    }
+    bool enabled() const { return enabled_; }
 
     /// Bytes of the buffers kept for the next pass.
     std::size_t free_bytes() const;
@@ -41,6 +51,7 @@ private:
         bool released_in_pass;  // released since the last end_pass()
     };
     std::vector<Free> free_;
+    bool enabled_ = true;
 };
 
 }  // namespace tapegrad

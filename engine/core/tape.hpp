@@ -81,7 +81,9 @@ public:
     void add_hooks(TapeHooks& hooks) { hooks_.push_back(&hooks); }
     void remove_hooks(TapeHooks& hooks);
 
-    /// Bytes of released gradient buffers kept for the next pass (grad_pool.hpp).
+    /// Where gradient buffers come from during backward (grad_pool.hpp), e.g. to switch reuse
+    /// off or to see the bytes it keeps for the next pass.
+    GradPool& grad_pool() { return pool_; }
     std::size_t free_grad_bytes() const { return pool_.free_bytes(); }
 
 private:
