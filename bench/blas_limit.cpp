@@ -2,10 +2,12 @@
 
 #include <cblas.h>
 
+#include "engine/kernels/parallel_for.hpp"
+
 namespace tapegrad::bench {
 
-void set_blas_threads(int threads) {
-    openblas_set_num_threads(threads);
+void set_threads(int threads) {
+    tapegrad::set_threads(static_cast<std::size_t>(threads));
 }
 int blas_threads() {
     return openblas_get_num_threads();

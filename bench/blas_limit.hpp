@@ -1,15 +1,16 @@
 #pragma once
 /// The physical limit of one training step: the three raw cblas_dgemm calls of
 ///     Z = X W^T,   dW = G^T X,   dX = G W        X [B, d], W [V, d], Z and G [B, V]
-/// on the caller's buffers, and the BLAS thread count. Kept in blas_limit.cpp, the one file that
+/// on the caller's buffers, and the thread count. Kept in blas_limit.cpp, the one file that
 /// includes OpenBLAS's <cblas.h> (it cannot share a translation unit with xtensor-blas).
 
 #include <cstddef>
 
 namespace tapegrad::bench {
 
-/// openblas_set_num_threads / openblas_get_num_threads.
-void set_blas_threads(int threads);
+/// tapegrad::set_threads: the engine's parallel loops and OpenBLAS both use `threads`.
+void set_threads(int threads);
+/// openblas_get_num_threads.
 int blas_threads();
 
 /// C [m, n] <- op(A) op(B) with op(A) [m, k] and op(B) [k, n] (transposed when asked): one

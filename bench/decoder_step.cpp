@@ -156,7 +156,7 @@ int measure(const Options& o, double baseline_rss, Step&& step) {
 }
 
 int run(const Options& o, double baseline_rss) {
-    tapegrad::bench::set_blas_threads(o.threads);
+    tapegrad::bench::set_threads(o.threads);
     if (o.mode == "limit") {
         GemmLimit limit(o);
         return measure(o, baseline_rss, [&] { limit.step(); });
@@ -180,7 +180,7 @@ int run(const Options& o, double baseline_rss) {
     const double seconds = seconds_since(start);
     trainer.remove_hooks(profile);
     std::printf(
-        "decoder step %s, B=%zu T=%zu, %d BLAS thread(s): %.3f ms per step over %ld "
+        "decoder step %s, B=%zu T=%zu, %d thread(s): %.3f ms per step over %ld "
         "steps\n%s",
         o.config.describe().c_str(), o.B, o.T, o.threads, 1e3 * seconds / steps, steps,
         profile.report(static_cast<std::size_t>(steps), seconds).c_str());
@@ -199,7 +199,8 @@ int main(int argc, char** argv) {
     app.add_option("--H", o.config.H, "Heads (divides C)")->check(CLI::PositiveNumber);
     app.add_option("--T", o.T, "Tokens per sequence (also T_max)")->check(CLI::PositiveNumber);
     app.add_option("--B", o.B, "Sequences per step")->check(CLI::PositiveNumber);
-    app.add_option("--threads", o.threads, "BLAS threads")->check(CLI::PositiveNumber);
+    app.add_option("--threads", o.threads, "Threads (the engine's parallel loops and BLAS)")
+        ->check(CLI::PositiveNumber);
     app.add_option("--mode", o.mode, "tapegrad or limit")
         ->check(CLI::IsMember({"tapegrad", "limit"}));
     app.add_option("--min-seconds", o.min_seconds, "Seconds of timed steps at least");

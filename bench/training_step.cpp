@@ -120,7 +120,7 @@ Size size_of(const benchmark::State& state) {
 
 void tapegrad_step(benchmark::State& state) {
     const Size s = size_of(state);
-    tapegrad::bench::set_blas_threads(static_cast<int>(state.range(3)));
+    tapegrad::bench::set_threads(static_cast<int>(state.range(3)));
     const bool x_grad = state.range(4) != 0;
 
     Tensor x(uniform({s.B, s.d}, 1.0, 1), x_grad, "x");               // [B, d]
@@ -146,7 +146,7 @@ void tapegrad_step(benchmark::State& state) {
 // b; x.grad when x_grad.
 void lce_step(benchmark::State& state) {
     const Size s = size_of(state);
-    tapegrad::bench::set_blas_threads(static_cast<int>(state.range(3)));
+    tapegrad::bench::set_threads(static_cast<int>(state.range(3)));
     const bool x_grad = state.range(4) != 0;
 
     Tensor x(uniform({s.B, s.d}, 1.0, 1), x_grad, "x");               // [B, d]
@@ -171,7 +171,7 @@ void lce_step(benchmark::State& state) {
 
 void limit(benchmark::State& state) {
     const Size s = size_of(state);
-    tapegrad::bench::set_blas_threads(static_cast<int>(state.range(3)));
+    tapegrad::bench::set_threads(static_cast<int>(state.range(3)));
     const Array X = uniform({s.B, s.d}, 1.0, 1);   // [B, d]
     const Array W = uniform({s.V, s.d}, 0.05, 2);  // [V, d]
     const Array G = uniform({s.B, s.V}, 1.0, 3);   // [B, V]

@@ -18,10 +18,11 @@
 /// sequence and head on the stored data: a head's Q, K and V are [T, D] blocks of qkv whose
 /// rows lie 3C doubles apart, and O goes into y's rows C apart (BLAS's leading dimension, see
 /// engine/kernels/gemm.hpp). Forward saves P [B, H, T, T] (backward needs it, as torch's
-/// attention saves it); a [T, T] buffer for dP is reused head by head. The arithmetic is the
-/// composition's in the same order (S / sqrt(D) then softmax, dS' / sqrt(D) then the
-/// products), so both give the same doubles: tests/test_causal_attention.cpp checks it. To
-/// look at P, use the composition: there P is a node's output.
+/// attention saves it); backward reuses one [T, T] buffer for dP per thread. The (sequence, head)
+/// pairs run in parallel (engine/kernels/parallel_for.hpp), each pair whole on one thread. The
+/// arithmetic is the composition's in the same order (S / sqrt(D) then softmax, dS' / sqrt(D) then
+/// the products), so both give the same doubles: tests/test_causal_attention.cpp checks it. To look
+/// at P, use the composition: there P is a node's output.
 
 #include <cstddef>
 
@@ -42,7 +43,7 @@ struct CausalAttention {
     std::size_t H = 1;  // configuration: the number of heads, dividing C
     struct Saved {
         Array P;   // attention probabilities   [B, H, T, T]
-        Array dP;  // dL/dP, then dS', of one head at a time   [T, T]
+        Array dP;  // dL/dP, then dS', of one head at a time per thread   [threads, T, T]
     } saved{};
 
     void forward(const Inputs<1>& in, Array& y);

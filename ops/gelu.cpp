@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/kernels/exp_kernels.hpp"
+#include "engine/kernels/parallel_for.hpp"
 
 namespace tapegrad {
 
@@ -23,14 +24,18 @@ void GELU::forward(const Inputs<1>& in, Array& y) {
     double* ys = y.data();
     // In blocks that stay in L1 between the three steps: one pass over memory, not three.
     // (A multiple of every SIMD width: the same elements take the same path as unblocked.)
+    // Blocks are independent: a range of whole blocks per thread.
     constexpr std::size_t block = 512;
-    for (std::size_t start = 0; start < n; start += block) {
-        const std::size_t end = std::min(n, start + block);
-        for (std::size_t i = start; i < end; ++i)
-            t[i] = k * (xs[i] + kappa * xs[i] * xs[i] * xs[i]);
-        tanh_values(t + start, t + start, end - start);  // t = tanh(k (x + 0.044715 x^3))
-        for (std::size_t i = start; i < end; ++i) ys[i] = 0.5 * xs[i] * (1.0 + t[i]);
-    }
+    const std::size_t blocks = (n + block - 1) / block;
+    parallel_for(blocks, grain_for(block), [&](std::size_t first, std::size_t last) {
+        for (std::size_t start = first * block; start < std::min(n, last * block); start += block) {
+            const std::size_t end = std::min(n, start + block);
+            for (std::size_t i = start; i < end; ++i)
+                t[i] = k * (xs[i] + kappa * xs[i] * xs[i] * xs[i]);
+            tanh_values(t + start, t + start, end - start);  // t = tanh(k (x + 0.044715 x^3))
+            for (std::size_t i = start; i < end; ++i) ys[i] = 0.5 * xs[i] * (1.0 + t[i]);
+        }
+    });
 }
 
 void GELU::backward(const Inputs<1>& in, const Array&, const Array& grad_y, GradTargets<1>& grad) {
@@ -41,14 +46,18 @@ void GELU::backward(const Inputs<1>& in, const Array&, const Array& grad_y, Grad
     const double* ts = saved.t.data();
     const double* gy = grad_y.data();
     double* gx = grad_x.data();
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        const double xi = xs[i];
-        const double t = ts[i];
-        // d/dx [0.5 x (1 + t)] = 0.5 (1 + t) + 0.5 x dt/dx,  dt/dx = (1 - t^2) k (1 + 3 kappa x^2)
-        const double dy_dx =
-            0.5 * (1.0 + t) + 0.5 * xi * (1.0 - t * t) * k * (1.0 + 3.0 * kappa * xi * xi);
-        gx[i] = gy[i] * dy_dx;
-    }
+    // Elements are independent: a range of them per thread.
+    parallel_for(x.size(), grain_for(1), [&](std::size_t first, std::size_t last) {
+        for (std::size_t i = first; i < last; ++i) {
+            const double xi = xs[i];
+            const double t = ts[i];
+            // d/dx [0.5 x (1 + t)] = 0.5 (1 + t) + 0.5 x dt/dx,
+            // dt/dx = (1 - t^2) k (1 + 3 kappa x^2)
+            const double dy_dx =
+                0.5 * (1.0 + t) + 0.5 * xi * (1.0 - t * t) * k * (1.0 + 3.0 * kappa * xi * xi);
+            gx[i] = gy[i] * dy_dx;
+        }
+    });
 }
 
 }  // namespace tapegrad

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/kernels/parallel_for.hpp"
+
 namespace tapegrad {
 
 namespace {
@@ -40,23 +42,26 @@ void LayerNorm::forward(const Inputs<3>& in, Array& y) {
     y.resize(x.shape());             // [..., C]
     const double* g = gamma.data();  // raw pointers in the loops: they vectorize
     const double* b = beta.data();
-    for (std::size_t r = 0; r < rows; ++r) {
-        const double* x_row = x.data() + r * C;
-        double sum = 0.0;
-        for (std::size_t j = 0; j < C; ++j) sum += x_row[j];
-        const double mean = sum / static_cast<double>(C);
-        double squares = 0.0;
-        for (std::size_t j = 0; j < C; ++j) squares += (x_row[j] - mean) * (x_row[j] - mean);
-        const double var = squares / static_cast<double>(C);  // biased, as torch
-        const double rstd = 1.0 / std::sqrt(var + eps);
-        saved.mean.data()[r] = mean;
-        saved.rstd.data()[r] = rstd;
-        double* y_row = y.data() + r * C;
-        for (std::size_t j = 0; j < C; ++j) {
-            const double xhat = (x_row[j] - mean) * rstd;
-            y_row[j] = xhat * g[j] + b[j];
+    // Rows are independent: each range of rows is normalized whole by one thread.
+    parallel_for(rows, grain_for(C), [&](std::size_t first, std::size_t last) {
+        for (std::size_t r = first; r < last; ++r) {
+            const double* x_row = x.data() + r * C;
+            double sum = 0.0;
+            for (std::size_t j = 0; j < C; ++j) sum += x_row[j];
+            const double mean = sum / static_cast<double>(C);
+            double squares = 0.0;
+            for (std::size_t j = 0; j < C; ++j) squares += (x_row[j] - mean) * (x_row[j] - mean);
+            const double var = squares / static_cast<double>(C);  // biased, as torch
+            const double rstd = 1.0 / std::sqrt(var + eps);
+            saved.mean.data()[r] = mean;
+            saved.rstd.data()[r] = rstd;
+            double* y_row = y.data() + r * C;
+            for (std::size_t j = 0; j < C; ++j) {
+                const double xhat = (x_row[j] - mean) * rstd;
+                y_row[j] = xhat * g[j] + b[j];
+            }
         }
-    }
+    });
 }
 
 void LayerNorm::backward(const Inputs<3>& in, const Array&, const Array& grad_y,
@@ -74,36 +79,51 @@ void LayerNorm::backward(const Inputs<3>& in, const Array&, const Array& grad_y,
     const double* gam = gamma.data();  // raw pointers in the loops: they vectorize
     double* dgamma = grad_gamma ? grad_gamma->data() : nullptr;
     double* dbeta = grad_beta ? grad_beta->data() : nullptr;
-    for (std::size_t r = 0; r < rows; ++r) {
-        const double* x_row = x.data() + r * C;
-        const double* dy = grad_y.data() + r * C;
-        const double mean = saved.mean.data()[r];
-        const double rstd = saved.rstd.data()[r];
-        if (grad_x) {
-            // mean(g) and mean(g xhat) over the row, g = dL/dy gamma
-            double sum_g = 0.0, sum_g_xhat = 0.0;
-            for (std::size_t j = 0; j < C; ++j) {
-                const double g = dy[j] * gam[j];
-                const double xhat = (x_row[j] - mean) * rstd;
-                sum_g += g;
-                sum_g_xhat += g * xhat;
+    const double* mean = saved.mean.data();  // [rows]
+    const double* rstd = saved.rstd.data();  // [rows]
+    if (grad_x) {
+        // Rows are independent: a range of rows per thread.
+        parallel_for(rows, grain_for(C), [&](std::size_t first, std::size_t last) {
+            for (std::size_t r = first; r < last; ++r) {
+                const double* x_row = x.data() + r * C;
+                const double* dy = grad_y.data() + r * C;
+                const double m = mean[r], s = rstd[r];
+                // mean(g) and mean(g xhat) over the row, g = dL/dy gamma
+                double sum_g = 0.0, sum_g_xhat = 0.0;
+                for (std::size_t j = 0; j < C; ++j) {
+                    const double g = dy[j] * gam[j];
+                    const double xhat = (x_row[j] - m) * s;
+                    sum_g += g;
+                    sum_g_xhat += g * xhat;
+                }
+                const double mean_g = sum_g * inv_C;
+                const double mean_g_xhat = sum_g_xhat * inv_C;
+                double* dx = grad_x->data() + r * C;
+                for (std::size_t j = 0; j < C; ++j) {
+                    const double g = dy[j] * gam[j];
+                    const double xhat = (x_row[j] - m) * s;
+                    dx[j] = s * (g - mean_g - xhat * mean_g_xhat);
+                }
             }
-            const double mean_g = sum_g * inv_C;
-            const double mean_g_xhat = sum_g_xhat * inv_C;
-            double* dx = grad_x->data() + r * C;
-            for (std::size_t j = 0; j < C; ++j) {
-                const double g = dy[j] * gam[j];
-                const double xhat = (x_row[j] - mean) * rstd;
-                dx[j] = rstd * (g - mean_g - xhat * mean_g_xhat);
+        });
+    }
+    if (dgamma || dbeta) {
+        // Sums over the rows, split by columns: each column's sum is added up by one thread in
+        // row order, so the bits do not depend on the thread count.
+        parallel_for(C, grain_for(rows), [&](std::size_t first, std::size_t last) {
+            for (std::size_t r = 0; r < rows; ++r) {
+                const double* x_row = x.data() + r * C;
+                const double* dy = grad_y.data() + r * C;
+                const double m = mean[r], s = rstd[r];
+                if (dgamma) {
+                    for (std::size_t j = first; j < last; ++j)  // dL/dgamma = sum dL/dy xhat
+                        dgamma[j] += dy[j] * ((x_row[j] - m) * s);
+                }
+                if (dbeta) {
+                    for (std::size_t j = first; j < last; ++j) dbeta[j] += dy[j];  // sum dL/dy
+                }
             }
-        }
-        if (dgamma) {
-            for (std::size_t j = 0; j < C; ++j)
-                dgamma[j] += dy[j] * ((x_row[j] - mean) * rstd);  // dL/dgamma = sum dL/dy xhat
-        }
-        if (dbeta) {
-            for (std::size_t j = 0; j < C; ++j) dbeta[j] += dy[j];  // dL/dbeta = sum dL/dy
-        }
+        });
     }
 }
 

@@ -22,8 +22,10 @@
 /// The backward is the slide's dL/dz = p - y directly, no Jacobian needed. Forward keeps
 /// e^(z - m) and the row sums (one vectorized exp pass over B x V in the whole step, the
 /// costliest pass besides the GEMMs at V = 32000); backward only scales them,
-/// p = e^(z - m) / sum. What forward saves is in `saved`, which the engine carries from step
-/// to step, so replaying the tape allocates nothing at size.
+/// p = e^(z - m) / sum. Rows run in parallel (engine/kernels/parallel_for.hpp), each row's loss
+/// kept apart and the sum taken in row order, so any thread count gives the same bits. What
+/// forward saves is in `saved`, which the engine carries from step to step, so replaying the
+/// tape allocates nothing at size.
 
 #include <cstddef>
 #include <cstdint>
@@ -47,6 +49,7 @@ struct SoftmaxCrossEntropy {
     struct Saved {
         Array exp_shifted;             // e^(z - m), m the row maximum (ignored rows unset) [..., V]
         std::vector<double> row_sums;  // sum_j e^(z_j - m) per row                       [rows]
+        std::vector<double> row_loss;  // -log p[r, t_r] per row, added up in row order   [rows]
         std::size_t counted = 0;       // B: the rows not ignored
     } saved{};
 

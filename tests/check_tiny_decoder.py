@@ -4,7 +4,8 @@ B=4, a few steps: seconds on two cores).
 
 Usage: check_tiny_decoder.py BINARY PART      PART: reproducible | commands | refusals
 
-  reproducible  two trainings with one seed write byte-identical checkpoints; training 10
+  reproducible  two trainings with one seed write byte-identical checkpoints, also at the
+                default size with 1 and with 2 threads; training 10
                 steps and resuming to 20 gives the bytes of 20 steps in one run; another seed
                 gives other bytes; the metadata names the configuration, AdamW's
                 hyperparameters and step, the data position and the tokenizer's SHA-256
@@ -36,8 +37,8 @@ def check(condition, message):
         failures.append(message)
 
 
-def run(binary, args, cwd):
-    return subprocess.run([binary] + args, capture_output=True, cwd=cwd, text=True)
+def run(binary, args, cwd, env=None):
+    return subprocess.run([binary] + args, capture_output=True, cwd=cwd, text=True, env=env)
 
 
 def sha(path):
@@ -79,6 +80,15 @@ def part_reproducible(binary, tmp):
     check(r.returncode == 0, f"resume: exit {r.returncode}: {r.stderr}")
     check(sha(f"{tmp}/a/c.safetensors") == sha(f"{tmp}/r/c20.safetensors"),
           "10 steps + resume to 20 differ from 20 steps")
+    # At the default size (C = 64, B = 32, T = 32) every op's rows reach parallel_for's grain,
+    # so the second thread really shares the work: the bytes must not change.
+    for threads in ("1", "2"):
+        env = dict(os.environ, TAPEGRAD_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads)
+        r = run(binary, ["train", "--steps", "3", "--eval-every", "3", "--no-plots", "--out",
+                         f"t{threads}/c.safetensors"], tmp, env)
+        check(r.returncode == 0, f"train with {threads} thread(s): exit {r.returncode}: {r.stderr}")
+    check(sha(f"{tmp}/t1/c.safetensors") == sha(f"{tmp}/t2/c.safetensors"),
+          "the default size trained with 1 and with 2 threads wrote different checkpoints")
     train(binary, tmp, "s/c.safetensors", 20, ["--seed", "7"])
     check(sha(f"{tmp}/a/c.safetensors") != sha(f"{tmp}/s/c.safetensors"),
           "another seed wrote the same checkpoint")

@@ -4,10 +4,14 @@
 #include <stdexcept>
 
 #include "engine/core/number_string.hpp"
+#include "engine/kernels/parallel_for.hpp"
 
 namespace tapegrad {
 
 namespace {
+
+/// Elements per range of the parallel update: a few microseconds of work each.
+constexpr std::size_t element_grain = 16384;
 
 void require_finite_non_negative(const char* optimizer, const char* field, double x) {
     if (!std::isfinite(x) || x < 0.0)
@@ -142,23 +146,30 @@ void AdamCore::step(WeightDecay decay_kind) {
         const bool l2 = decay_kind == WeightDecay::l2;
         const double wd = l2 ? weight_decay_of(i) : 0.0;                  // g <- g + wd p
         const double decay = l2 ? 1.0 : 1.0 - h.lr * weight_decay_of(i);  // p <- p decay
-        double* __restrict P = p.value().data();
-        const double* __restrict G = p.grad().data();
-        double* __restrict M = exp_avg(i).data();
-        double* __restrict V = exp_avg_sq(i).data();
-        const std::size_t n = p.value().size();
-        for (std::size_t j = 0; j < n; ++j) {
-            // torch skips the addition when weight_decay == 0 (g + 0 * p is not g for p = inf,
-            // and turns -0 into +0).
-            const double g = wd != 0.0 ? G[j] + wd * P[j] : G[j];
-            const double p_decayed = P[j] * decay;
-            const double m = M[j] * beta1 + one_minus_beta1 * g;
-            const double v = V[j] * beta2 + one_minus_beta2 * g * g;
-            const double denom = std::sqrt(v) / bias_correction2_sqrt + eps;
-            M[j] = m;
-            V[j] = v;
-            P[j] = p_decayed + minus_step_size * m / denom;
-        }
+        double* const P_all = p.value().data();
+        const double* const G_all = p.grad().data();
+        double* const M_all = exp_avg(i).data();
+        double* const V_all = exp_avg_sq(i).data();
+        // Elements are independent: a range of them per thread (each computed as on one).
+        parallel_for(p.value().size(), element_grain, [=](std::size_t first, std::size_t last) {
+            double* __restrict P = P_all + first;
+            const double* __restrict G = G_all + first;
+            double* __restrict M = M_all + first;
+            double* __restrict V = V_all + first;
+            const std::size_t n = last - first;
+            for (std::size_t j = 0; j < n; ++j) {
+                // torch skips the addition when weight_decay == 0 (g + 0 * p is not g for
+                // p = inf, and turns -0 into +0).
+                const double g = wd != 0.0 ? G[j] + wd * P[j] : G[j];
+                const double p_decayed = P[j] * decay;
+                const double m = M[j] * beta1 + one_minus_beta1 * g;
+                const double v = V[j] * beta2 + one_minus_beta2 * g * g;
+                const double denom = std::sqrt(v) / bias_correction2_sqrt + eps;
+                M[j] = m;
+                V[j] = v;
+                P[j] = p_decayed + minus_step_size * m / denom;
+            }
+        });
     }
 }
 
