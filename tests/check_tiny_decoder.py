@@ -11,10 +11,11 @@ Usage: check_tiny_decoder.py BINARY PART      PART: reproducible | commands | re
                 hyperparameters and step, the data position and the tokenizer's SHA-256
   commands      explain (text and --json: ids, pieces, h, logits, probabilities summing to 1,
                 max differences below 1e-12; five prompts of one's own with and without
-                --target, every difference below 1e-12), generate (greedy twice: the same
+                --target, every difference below 1e-12; a model of one's own corpus without
+                "Frankreich" explains its own prediction), generate (greedy twice: the same
                 text), step
                 (one loss per step, a checkpoint at the new step), plots when gnuplot exists
-  refusals      every bad input of issue 13 exits 2 with one line on stderr naming it, and
+  refusals      every bad input exits 2 with one line on stderr naming it, and
                 writes nothing
 Standard library only. Exit 0 when all checks pass, 1 otherwise.
 """
@@ -161,9 +162,33 @@ def check_own_prompts(binary, tmp):
                                   f"{prompt!r} --target Frankreich")
 
 
+def check_own_corpus_explain(binary, tmp):
+    """A model trained on one's own corpus, whose tokenizer does not have "Frankreich" as one
+    piece: explain with no options explains the model's own prediction instead of refusing."""
+    shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples",
+                           "tiny_decoder", "data", "train.txt")
+    with open(shipped, encoding="utf-8") as f:
+        lines = [line for line in f if "Frankreich" not in line]
+    with open(f"{tmp}/own.txt", "w", encoding="utf-8") as f:
+        f.writelines(lines)
+    r = run(binary, ["train", "--corpus", "own.txt", "--vocab-size", "200", "--steps", "3",
+                     "--out", "own/c.safetensors"] + TINY, tmp)
+    check(r.returncode == 0, f"train on one's own corpus: exit {r.returncode}: {r.stderr}")
+    r = run(binary, ["explain", "--checkpoint", "own/c.safetensors", "--json"], tmp)
+    check(r.returncode == 0, f"explain on one's own corpus: exit {r.returncode}: {r.stderr}")
+    if r.returncode == 0:
+        j = json.loads(r.stdout)
+        p = j["probabilities"]
+        check(j["target"]["id"] == max(range(len(p)), key=lambda i: p[i]),
+              f"explain on one's own corpus: target {j['target']} is not the prediction")
+        for k, v in j["max_diff"].items():
+            check(v <= MAX_DIFF, f"explain on one's own corpus: max_diff {k} = {v}")
+
+
 def part_commands(binary, tmp):
     train(binary, tmp, "c.safetensors", 10)
     check_own_prompts(binary, tmp)
+    check_own_corpus_explain(binary, tmp)
     r = run(binary, ["explain", "--checkpoint", "c.safetensors", "--no-plots"], tmp)
     check(r.returncode == 0, f"explain: exit {r.returncode}: {r.stderr}")
     for text in ["Teil 1", "Teil 2", "▁Paris", "Token-ID | Token", "Softmax p", "argmax p ->",

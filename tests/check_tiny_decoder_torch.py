@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The tiny decoder against PyTorch float64 (issue 13, "Against PyTorch").
+"""The tiny decoder against PyTorch float64 (the model, its step and explain).
 
 Usage: check_tiny_decoder_torch.py TINY_DECODER
 

@@ -172,6 +172,15 @@ int target_id(const Tokenizer& tok, const std::string& target) {
                   std::to_string(ids.size()) + ": " + pieces);
 }
 
+bool is_one_piece(const Tokenizer& tok, const std::string& text) {
+    try {
+        target_id(tok, text);
+        return true;
+    } catch (const Refusal&) {
+        return false;
+    }
+}
+
 std::string plot_or_reason(const std::string& dir, const std::string& name,
                            const std::string& script) {
     std::string why;
@@ -389,11 +398,14 @@ int run_train(const TrainArgs& a, const CLI::App& cmd) {
     const double mean_tail =
         std::accumulate(losses.end() - static_cast<std::ptrdiff_t>(tail), losses.end(), 0.0) /
         static_cast<double>(tail);
+    char valid_text[64] = "no validation text (--valid)";
+    if (!valid_points.empty())
+        std::snprintf(valid_text, sizeof valid_text, "validation loss %.4f", last_valid);
     std::printf(
         "trained %zu steps in %.1f s (%.0f tokens/s): mean loss of the last %zu steps "
-        "%.4f, validation loss %.4f\n",
+        "%.4f, %s\n",
         losses.size(), seconds, static_cast<double>(losses.size() * B * T) / seconds, tail,
-        mean_tail, last_valid);
+        mean_tail, valid_text);
     std::printf("checkpoint: %s\n", out.c_str());
     if (!a.no_plots)
         std::printf(
@@ -504,9 +516,11 @@ int run_explain(const ExplainArgs& a) {
     const Tokenizer& tok = m.tokenizer;
     const TinyDecoder& model = m.trainer->model();
     const std::vector<int> ids = prompt_ids(tok, a.prompt, model.config().T_max);
-    const bool default_target = a.target.empty();
-    const std::string target_text =
-        default_target ? (a.prompt == kDefaultPrompt ? std::string(kDefaultTarget) : "") : a.target;
+    // No target given: the notebook's for the notebook's prompt when this tokenizer has it as one
+    // piece (one trained on one's own corpus may not), otherwise the model's own prediction.
+    std::string target_text = a.target;
+    if (target_text.empty() && a.prompt == kDefaultPrompt && is_one_piece(tok, kDefaultTarget))
+        target_text = kDefaultTarget;
     if (!std::isfinite(a.sgd_lr) || a.sgd_lr < 0) throw Refusal("--sgd-lr must be finite and >= 0");
     // No target given for a prompt of one's own: explain the model's own prediction.
     const int target = target_text.empty() ? predicted_target : target_id(tok, target_text);

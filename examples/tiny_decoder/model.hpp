@@ -1,5 +1,5 @@
 #pragma once
-/// The tiny German decoder (issue 13), exactly this so that PyTorch can check it:
+/// The tiny German decoder, exactly this so that PyTorch can check it:
 ///
 ///   tokens [B, T] -> x = wte[tokens] + wpe[0..T-1]                      wte [V, C], wpe [T_max, C]
 ///   L pre-LN blocks (ops/layers/decoder_block.hpp), each

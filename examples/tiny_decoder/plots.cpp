@@ -13,7 +13,12 @@ std::string loss_curve_script(const std::vector<double>& train_losses,
         "$train << EOD\n";
     for (std::size_t i = 0; i < train_losses.size(); ++i)
         s += std::to_string(i + 1) + " " + plot_number(train_losses[i]) + "\n";
-    s += "EOD\n$valid << EOD\n";
+    s += "EOD\n";
+    if (valid.empty()) {  // no held-out text: the training curve alone (no empty series)
+        s += "plot $train with lines lc rgb '#7aa6d8' title 'training (batch)'\n";
+        return s;
+    }
+    s += "$valid << EOD\n";
     for (const ValidPoint& p : valid)
         s += std::to_string(p.step) + " " + plot_number(p.loss) + "\n";
     s += "EOD\nplot $train with lines lc rgb '#7aa6d8' title 'training (batch)', \\\n"
