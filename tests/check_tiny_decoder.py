@@ -219,6 +219,18 @@ def part_commands(binary, tmp):
                       "Die Hauptstadt von Spanien ist", "--tokens", "4"], tmp)
     check(g1.returncode == 0 and g1.stdout == g2.stdout and
           g1.stdout.startswith("Die Hauptstadt von Spanien ist"), f"generate: {g1.stdout!r}")
+    # A prompt longer than T_max (8 here) is not refused: the model reads its last 8 pieces, the
+    # program says so, and the text printed starts with the whole prompt.
+    long_prompt = "Die Hauptstadt von Spanien ist Madrid und die Hauptstadt von Italien ist"
+    g = run(binary, ["generate", "--checkpoint", "c.safetensors", "--prompt", long_prompt,
+                     "--tokens", "3"], tmp)
+    check(g.returncode == 0 and g.stdout.startswith(long_prompt) and
+          "the model reads its last 8" in g.stderr, f"generate, long prompt: {g.stdout!r} "
+          f"{g.stderr!r}")
+    r = run(binary, ["explain", "--checkpoint", "c.safetensors", "--json", "--prompt",
+                     long_prompt], tmp)
+    check(r.returncode == 0 and len(json.loads(r.stdout)["ids"]) == 8 and
+          "the model reads its last 8" in r.stderr, f"explain, long prompt: {r.stderr!r}")
     with open(f"{tmp}/batches.json", "w") as f:
         json.dump([[[5, 6, 7, 8], [9, 10, 11, 12]], [[13, 14, 15, 16], [1, 2, 3, 4]]], f)
     r = run(binary, ["step", "--checkpoint", "c.safetensors", "--batches", "batches.json",
@@ -291,6 +303,8 @@ def part_refusals(binary, tmp):
          "latin1.txt: line 1, byte 3: not valid UTF-8"),
         (["train", "--corpus", "small.txt", "--out", "x/c.safetensors"],
          "Vocabulary size too high (512)"),
+        (["train", "--corpus", "small.txt", "--out", "x/c.safetensors"],
+         "(set it with --vocab-size)"),
         (["train", "--steps", "0", "--out", "x/c.safetensors"], "--steps 0"),
         (["train", "--lr", "-0.1", "--out", "x/c.safetensors"], "--lr -0.1"),
         (["train", "--lr", "nan", "--out", "x/c.safetensors"], "--lr nan"),
@@ -320,7 +334,8 @@ def part_refusals(binary, tmp):
     # A prompt longer than T_max: its last T_max pieces, said on stderr, exit 0.
     r = run(binary, ex + [ck, "--prompt", "Paris ist die Hauptstadt von Frankreich und Berlin "
                                          "ist die Hauptstadt von"], tmp)
-    check(r.returncode == 0 and "keeping its last 8" in r.stderr, f"long prompt: {r.stderr!r}")
+    check(r.returncode == 0 and "the model reads its last 8" in r.stderr,
+          f"long prompt: {r.stderr!r}")
 
 
 def main():

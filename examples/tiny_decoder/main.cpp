@@ -135,7 +135,8 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& tokeniz
     return {std::move(t), std::move(m), std::move(tok)};
 }
 
-// The prompt's ids, its last T_max pieces when it is longer (said on stderr).
+// The prompt's ids, all of them. A prompt longer than T_max is not refused: the model reads its
+// last T_max pieces, and this says so on stderr.
 std::vector<int> prompt_ids(const Tokenizer& tok, const std::string& prompt, std::size_t T_max) {
     if (prompt.find_first_not_of(" \t\r\n") == std::string::npos)
         throw Refusal("the prompt is empty");
@@ -143,12 +144,17 @@ std::vector<int> prompt_ids(const Tokenizer& tok, const std::string& prompt, std
     if (ids.empty()) throw Refusal("the prompt is empty after normalization");
     if (ids.size() > T_max) {
         std::fprintf(stderr,
-                     "tiny_decoder: the prompt has %zu pieces, more than T_max = %zu: keeping "
-                     "its last %zu\n",
+                     "tiny_decoder: the prompt has %zu pieces, more than T_max = %zu: the model "
+                     "reads its last %zu\n",
                      ids.size(), T_max, T_max);
-        ids.erase(ids.begin(), ids.end() - static_cast<std::ptrdiff_t>(T_max));
     }
     return ids;
+}
+
+// The last T_max of ids: what the model reads.
+std::vector<int> last_pieces(const std::vector<int>& ids, std::size_t T_max) {
+    const std::size_t drop = ids.size() > T_max ? ids.size() - T_max : 0;
+    return std::vector<int>(ids.begin() + static_cast<std::ptrdiff_t>(drop), ids.end());
 }
 
 // The target as one piece: "▁Frankreich" (word-initial) first, then the text as a piece.
@@ -293,9 +299,15 @@ int run_train(const TrainArgs& a, const CLI::App& cmd) {
             const bool made = fs::create_directories(out_dir);
             try {
                 train_tokenizer(corpus, tokenizer_path, a.vocab_size);
-            } catch (...) {
+            } catch (const std::exception& e) {
                 std::error_code ignored;
                 if (made) fs::remove(out_dir, ignored);  // leave nothing behind
+                const std::string message = e.what();
+                if (message.find("Vocabulary size") == std::string::npos) throw;
+                throw Refusal(message + " (set it with --vocab-size)");
+            } catch (...) {
+                std::error_code ignored;
+                if (made) fs::remove(out_dir, ignored);
                 throw;
             }
             tokenizer_note = "trained tokenizer " + tokenizer_path + " (" +
@@ -428,13 +440,10 @@ std::string generate_text(const LoadedModel& m, const GenerateArgs& a) {
     const std::size_t T_max = model.config().T_max, V = model.config().V;
     if (!std::isfinite(a.temperature) || a.temperature < 0)
         throw Refusal("--temperature must be finite and >= 0 (0: greedy)");
-    std::vector<int> ids = prompt_ids(m.tokenizer, a.prompt, T_max);
-    std::vector<int> all = ids;
+    std::vector<int> ids = prompt_ids(m.tokenizer, a.prompt, T_max);  // the whole prompt
     Random rng(a.seed);
     for (std::size_t n = 0; n < a.tokens; ++n) {
-        const std::vector<int> context(
-            ids.size() > T_max ? ids.end() - static_cast<std::ptrdiff_t>(T_max) : ids.begin(),
-            ids.end());
+        const std::vector<int> context = last_pieces(ids, T_max);
         Tape tape;
         NoGrad guard(tape);
         const TinyDecoderForward f = model.forward(tape, context, 1, context.size());
@@ -465,9 +474,8 @@ std::string generate_text(const LoadedModel& m, const GenerateArgs& a) {
         }
         if (next == m.tokenizer.eos_id()) break;
         ids.push_back(next);
-        all.push_back(next);
     }
-    return m.tokenizer.decode(all);
+    return m.tokenizer.decode(ids);
 }
 
 // ---------------------------------------------------------------- explain
@@ -515,7 +523,8 @@ int run_explain(const ExplainArgs& a) {
     const LoadedModel m = load_model(checkpoint, a.tokenizer);
     const Tokenizer& tok = m.tokenizer;
     const TinyDecoder& model = m.trainer->model();
-    const std::vector<int> ids = prompt_ids(tok, a.prompt, model.config().T_max);
+    const std::vector<int> ids =
+        last_pieces(prompt_ids(tok, a.prompt, model.config().T_max), model.config().T_max);
     // No target given: the notebook's for the notebook's prompt when this tokenizer has it as one
     // piece (one trained on one's own corpus may not), otherwise the model's own prediction.
     std::string target_text = a.target;
