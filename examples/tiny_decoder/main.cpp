@@ -531,7 +531,6 @@ int run_explain(const ExplainArgs& a) {
     if (target_text.empty() && a.prompt == kDefaultPrompt && is_one_piece(tok, kDefaultTarget))
         target_text = kDefaultTarget;
     if (!std::isfinite(a.sgd_lr) || a.sgd_lr < 0) throw Refusal("--sgd-lr must be finite and >= 0");
-    // No target given for a prompt of one's own: explain the model's own prediction.
     const int target = target_text.empty() ? predicted_target : target_id(tok, target_text);
     const ExplainResult r = explain(model, ids, target, a.sgd_lr, a.sgd_steps);
     std::vector<std::string> pieces;
