@@ -3,7 +3,7 @@
 /// OpNode<Op, N> adapts any op struct with N inputs to it.
 ///
 /// The op contract (ops/README.md, "The op contract"): an op is a plain struct with
-///     static constexpr const char* name;
+///     static constexpr const char* name;   (or a member, for an op named at run time)
 ///     void forward(const Inputs<N>& in, Array& out);
 ///         computes the output from the input values; `out` may hold the previous step's
 ///         buffer (resize it; it keeps its memory when the shape is unchanged)
@@ -53,7 +53,7 @@ class OpNode final : public Node {
 public:
     Op op;
 
-    const char* op_name() const override { return Op::name; }
+    const char* op_name() const override { return op.name; }
     const char* forward_formula() const override { return forward_formula_of<Op>(N); }
     const char* backward_formula() const override { return backward_formula_of<Op>(N); }
 
@@ -74,15 +74,14 @@ public:
             }
             // The first contribution in this pass is written, a later one added.
             const bool accumulate = in.grad_state == GradState::held;
-            grad[i] =
-                GradTarget(Op::name, i, &in.grad, accumulate, &scratch_[i], &in.value.shape());
+            grad[i] = GradTarget(op.name, i, &in.grad, accumulate, &scratch_[i], &in.value.shape());
         }
         op.backward(input_values(), out.value, out.grad, grad);
         for (std::size_t i = 0; i < N; ++i) {
             if (!grad[i].wanted()) continue;
             TensorData& in = inputs_[i].data();
             if (!grad[i].written()) {
-                throw std::logic_error(std::string(Op::name) +
+                throw std::logic_error(std::string(op.name) +
                                        "::backward did not write the gradient for input " +
                                        std::to_string(i) + " of shape " + shape_string(in.value));
             }

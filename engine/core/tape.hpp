@@ -44,8 +44,7 @@ public:
         bool wants_grad = false;
         for (const Tensor& t : in) {
             if (!t.defined())
-                throw std::invalid_argument(std::string(Op::name) +
-                                            ": an input is an empty Tensor");
+                throw std::invalid_argument(std::string(op.name) + ": an input is an empty Tensor");
             wants_grad = wants_grad || t.requires_grad();
         }
         if (!recording_ || !wants_grad) {

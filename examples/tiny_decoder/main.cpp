@@ -33,15 +33,16 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "engine/core/no_grad.hpp"
 #include "engine/core/number_string.hpp"
-#include "engine/core/random.hpp"
 #include "examples/gnuplot/gnuplot.hpp"
 #include "examples/tiny_decoder/corpus.hpp"
 #include "examples/tiny_decoder/data_paths.hpp"
 #include "examples/tiny_decoder/explain.hpp"
+#include "examples/tiny_decoder/generate.hpp"
+#include "examples/tiny_decoder/loaded_model.hpp"
 #include "examples/tiny_decoder/plots.hpp"
 #include "examples/tiny_decoder/progress.hpp"
+#include "examples/tiny_decoder/prompt.hpp"
 #include "examples/tiny_decoder/sha256.hpp"
 #include "examples/tiny_decoder/tokenizer.hpp"
 #include "examples/tiny_decoder/trainer.hpp"
@@ -89,59 +90,10 @@ struct Refusal : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-std::string folder_of(const std::string& path) {
-    const fs::path p = fs::path(path).parent_path();
-    return p.empty() ? "." : p.string();
-}
-
-// The tokenizer a checkpoint was trained with: --tokenizer, else the file it names in the
-// checkpoint's folder, else in the data folder; its SHA-256 must be the recorded one.
-Tokenizer tokenizer_for(const Metadata& m, const std::string& checkpoint,
-                        const std::string& given) {
-    const auto file = m.find("tokenizer.file");
-    const auto sha = m.find("tokenizer.sha256");
-    if (file == m.end() || sha == m.end())
-        throw Refusal(checkpoint + ": metadata tokenizer.file / tokenizer.sha256: missing");
-    std::string path = given;
-    if (path.empty()) {
-        const fs::path beside = fs::path(folder_of(checkpoint)) / fs::path(file->second).filename();
-        path = fs::exists(beside) ? beside.string()
-                                  : (fs::path(default_data_dir()) / file->second).string();
-    }
-    const std::string actual = sha256_file(path);
-    if (actual != sha->second)
-        throw Refusal(path + ": SHA-256 " + actual + " is not the tokenizer " + checkpoint +
-                      " was trained with (" + file->second + ", SHA-256 " + sha->second + ")");
-    Tokenizer tok = Tokenizer::load(path);
-    return tok;
-}
-
-struct LoadedModel {
-    std::unique_ptr<Trainer> trainer;
-    Metadata metadata;
-    Tokenizer tokenizer;
-};
-
-LoadedModel load_model(const std::string& checkpoint, const std::string& tokenizer_path) {
-    if (!fs::exists(checkpoint))
-        throw Refusal(checkpoint + ": no such checkpoint (train one: tiny_decoder train --out " +
-                      checkpoint + ")");
-    Metadata m;
-    std::unique_ptr<Trainer> t = Trainer::load(checkpoint, &m);
-    Tokenizer tok = tokenizer_for(m, checkpoint, tokenizer_path);
-    if (static_cast<std::size_t>(tok.vocab_size()) != t->model().config().V)
-        throw Refusal(checkpoint + ": config.V = " + std::to_string(t->model().config().V) +
-                      " but the tokenizer has " + std::to_string(tok.vocab_size()) + " pieces");
-    return {std::move(t), std::move(m), std::move(tok)};
-}
-
 // The prompt's ids, all of them. A prompt longer than T_max is not refused: the model reads its
 // last T_max pieces, and this says so on stderr.
 std::vector<int> prompt_ids(const Tokenizer& tok, const std::string& prompt, std::size_t T_max) {
-    if (prompt.find_first_not_of(" \t\r\n") == std::string::npos)
-        throw Refusal("the prompt is empty");
-    std::vector<int> ids = tok.encode(prompt);
-    if (ids.empty()) throw Refusal("the prompt is empty after normalization");
+    std::vector<int> ids = encode_prompt(tok, prompt);
     if (ids.size() > T_max) {
         std::fprintf(stderr,
                      "tiny_decoder: the prompt has %zu pieces, more than T_max = %zu: the model "
@@ -149,42 +101,6 @@ std::vector<int> prompt_ids(const Tokenizer& tok, const std::string& prompt, std
                      ids.size(), T_max, T_max);
     }
     return ids;
-}
-
-// The last T_max of ids: what the model reads.
-std::vector<int> last_pieces(const std::vector<int>& ids, std::size_t T_max) {
-    const std::size_t drop = ids.size() > T_max ? ids.size() - T_max : 0;
-    return std::vector<int>(ids.begin() + static_cast<std::ptrdiff_t>(drop), ids.end());
-}
-
-// The target as one piece: "▁Frankreich" (word-initial) first, then the text as a piece.
-int target_id(const Tokenizer& tok, const std::string& target) {
-    if (target.empty()) throw Refusal("the target is empty");
-    const std::string word = "\xE2\x96\x81" + target;
-    if (tok.piece_id(word) >= 0) return tok.piece_id(word);
-    if (tok.piece_id(target) >= 0 && tok.piece_id(target) != tok.unk_id())
-        return tok.piece_id(target);
-    const std::vector<int> ids = tok.encode(target);
-    std::string pieces;
-    bool unknown = false;
-    for (int id : ids) {
-        pieces += (pieces.empty() ? "" : " ") + tok.piece(id);
-        unknown = unknown || id == tok.unk_id();
-    }
-    if (unknown || ids.empty())
-        throw Refusal("the target \"" + target + "\" is not in the vocabulary (it encodes as " +
-                      (pieces.empty() ? std::string("nothing") : pieces) + ")");
-    throw Refusal("the target \"" + target + "\" is not one piece but " +
-                  std::to_string(ids.size()) + ": " + pieces);
-}
-
-bool is_one_piece(const Tokenizer& tok, const std::string& text) {
-    try {
-        target_id(tok, text);
-        return true;
-    } catch (const Refusal&) {
-        return false;
-    }
 }
 
 std::string plot_or_reason(const std::string& dir, const std::string& name,
@@ -437,45 +353,15 @@ struct GenerateArgs {
 
 std::string generate_text(const LoadedModel& m, const GenerateArgs& a) {
     const TinyDecoder& model = m.trainer->model();
-    const std::size_t T_max = model.config().T_max, V = model.config().V;
     if (!std::isfinite(a.temperature) || a.temperature < 0)
         throw Refusal("--temperature must be finite and >= 0 (0: greedy)");
-    std::vector<int> ids = prompt_ids(m.tokenizer, a.prompt, T_max);  // the whole prompt
-    Random rng(a.seed);
-    for (std::size_t n = 0; n < a.tokens; ++n) {
-        const std::vector<int> context = last_pieces(ids, T_max);
-        Tape tape;
-        NoGrad guard(tape);
-        const TinyDecoderForward f = model.forward(tape, context, 1, context.size());
-        const Array& Z = f.logits.value();  // [1, T, V]
-        std::vector<double> z(V);
-        for (std::size_t v = 0; v < V; ++v) z[v] = Z(0, context.size() - 1, v);
-        int next = static_cast<int>(std::max_element(z.begin(), z.end()) - z.begin());
-        if (a.temperature > 0) {
-            std::vector<std::size_t> order(V);
-            std::iota(order.begin(), order.end(), std::size_t{0});
-            std::stable_sort(order.begin(), order.end(),
-                             [&](std::size_t i, std::size_t j) { return z[i] > z[j]; });
-            const std::size_t k = a.top_k == 0 ? V : std::min(a.top_k, V);
-            std::vector<double> w(k);
-            double sum = 0;
-            for (std::size_t i = 0; i < k; ++i)
-                sum += w[i] = std::exp((z[order[i]] - z[order[0]]) / a.temperature);
-            double u = rng.uniform() * sum;
-            std::size_t pick = k - 1;
-            for (std::size_t i = 0; i < k; ++i) {
-                if (u < w[i]) {
-                    pick = i;
-                    break;
-                }
-                u -= w[i];
-            }
-            next = static_cast<int>(order[pick]);
-        }
-        if (next == m.tokenizer.eos_id()) break;
-        ids.push_back(next);
-    }
-    return m.tokenizer.decode(ids);
+    GenerateOptions options;
+    options.tokens = a.tokens;
+    options.temperature = a.temperature;
+    options.top_k = a.top_k;
+    options.seed = a.seed;
+    const std::vector<int> prompt = prompt_ids(m.tokenizer, a.prompt, model.config().T_max);
+    return m.tokenizer.decode(generate(model, prompt, m.tokenizer.eos_id(), options));
 }
 
 // ---------------------------------------------------------------- explain
