@@ -49,6 +49,7 @@ DOCS = {
     "engine/io/README.md": {"paths": 3, "links": 3},
     "engine/inspect/README.md": {"paths": 5, "links": 3, "outputs": 2},
     "tests/README.md": {"paths": 5, "links": 3},
+    "python/README.md": {"paths": 3, "links": 2},
 }
 
 failures = []
