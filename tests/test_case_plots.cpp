@@ -92,10 +92,35 @@ BOOST_AUTO_TEST_CASE(plotted_probabilities_are_the_computed_ones) {
     for (std::size_t i = 0; i < c.V(); ++i) {
         std::string token;
         double before = 0, after = 0;
-        in >> token >> before >> after;
+        int target = 0;
+        in >> token >> before >> after >> target;
         BOOST_TEST(token == "\"" + c.vocab[i].token + "\"");
         BOOST_TEST(before == r.probs(0, i));  // %.17g reads back exactly
         BOOST_TEST(after == r.probs_after_sgd(0, i));
+        BOOST_TEST(target == (i == c.targets[0] ? 1 : 0));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_gets_a_panel_per_input_row_with_its_target_marked) {
+    const Case c = load_case(kCases + "/valid/batch_with_bias.json");  // 3 rows
+    const CaseResult r = run_case(c);
+    const std::string script = plot_scripts(c, r).at(0).script;
+    BOOST_TEST(script.find("set multiplot layout 3,1") != std::string::npos);
+    for (std::size_t b = 0; b < 3; ++b) {
+        BOOST_TEST_INFO("row " << b);
+        const std::size_t block = script.find("(input row " + std::to_string(b) + ")\n");
+        BOOST_REQUIRE(block != std::string::npos);
+        std::istringstream in(script.substr(script.find('\n', block) + 1));
+        for (std::size_t i = 0; i < c.V(); ++i) {
+            std::string token;
+            double before = 0, after = 0;
+            int target = 0;
+            in >> token >> before >> after >> target;
+            BOOST_TEST(before == r.probs(b, i));
+            BOOST_TEST(target == (i == c.targets[b] ? 1 : 0));
+        }
+        BOOST_TEST(script.find("set title 'input row " + std::to_string(b) + "'") !=
+                   std::string::npos);
     }
 }
 
@@ -109,7 +134,10 @@ BOOST_AUTO_TEST_CASE(gnuplot_renders_three_real_pngs) {
     BOOST_REQUIRE(out.written.size() == 3u);
     for (const std::string& png : out.written) {
         BOOST_TEST_INFO(png);
-        BOOST_TEST((png_size(png) == std::pair<unsigned, unsigned>{800, 450}));
+        // probabilities.png has a panel of 260 pixels per input row (3 here) and a title.
+        const unsigned height =
+            fs::path(png).filename() == "probabilities.png" ? 60 + 260 * 3 : 450;
+        BOOST_TEST((png_size(png) == std::pair<unsigned, unsigned>{800, height}));
         BOOST_TEST(fs::file_size(png) >= kMinPngBytes);
         BOOST_TEST(fs::file_size(png) <= kMaxPngBytes);
         BOOST_TEST(fs::exists(fs::path(png).replace_extension(".gp")));

@@ -12,6 +12,7 @@
 #include "examples/case_tool/case_file.hpp"
 #include "examples/case_tool/case_report.hpp"
 #include "examples/case_tool/case_result.hpp"
+#include "examples/text/pad.hpp"
 
 using namespace tapegrad;
 using json = nlohmann::ordered_json;
@@ -122,6 +123,30 @@ BOOST_AUTO_TEST_CASE(report_shows_rows_loss_gradients_and_sgd) {
         BOOST_TEST_INFO("line: " << line);
         BOOST_TEST(text.find(line) != std::string::npos);
     }
+}
+
+BOOST_AUTO_TEST_CASE(table_columns_stay_aligned_with_umlauts) {
+    Case c = load_case(kCases + "/valid/batch_with_bias.json");
+    c.vocab[0].token = "B\xC3\xA4r";  // "Bär": 4 bytes, 3 characters
+    c.vocab[1].token =
+        "Gr\xC3\xB6\xC3\x9F"
+        "e";  // "Größe": 7 bytes, 5 characters
+    const std::string text = report_text(c, run_case(c), "umlauts.json");
+    // In every class row of the tables, the first '|' is in the same character column.
+    std::size_t rows = 0;
+    std::size_t column = 0;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t end = text.find('\n', start);
+        const std::string line = text.substr(start, end - start);
+        start = end == std::string::npos ? text.size() : end + 1;
+        if (line.find(" (id ") == std::string::npos || line.find('|') == std::string::npos)
+            continue;
+        const std::size_t bar = text::display_width(line.substr(0, line.find('|')));
+        if (rows++ == 0) column = bar;
+        BOOST_TEST(bar == column, "line: " << line);
+    }
+    BOOST_TEST(rows >= 8u);  // 4 classes in each of the 3 rows' tables
 }
 
 BOOST_AUTO_TEST_SUITE_END()

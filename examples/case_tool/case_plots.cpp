@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/core/number_string.hpp"
+
 namespace tapegrad {
 
 namespace {
@@ -20,34 +22,68 @@ std::string token_label(const Case& c, std::size_t i) {
     return plot_label(c.vocab.empty() ? "Klasse " + std::to_string(i + 1) : c.vocab[i].token);
 }
 
+// At most this many input rows get a panel of their own in probabilities.png.
+constexpr std::size_t kMaxProbabilityPanels = 6;
+
 PlotScript probabilities_script(const Case& c, const CaseResult& r) {
-    const std::size_t V = c.V();
+    const std::size_t V = c.V(), rows = std::min(c.B(), kMaxProbabilityPanels);
     std::string s =
         header("probabilities", "softmax probabilities per token, before and after SGD");
-    s += "$PROBS << EOD\n# token  p_before  p_after   (input row 0)\n";
-    for (std::size_t i = 0; i < V; ++i)
-        s += "\"" + token_label(c, i) + "\" " + plot_number(r.probs(0, i)) + " " +
-             plot_number(r.probs_after_sgd(0, i)) + "\n";
+    // One data block per input row (gnuplot's `index`): the rows are separated by two blank
+    // lines; the fourth column marks the row's target.
+    s += "$PROBS << EOD\n";
+    for (std::size_t b = 0; b < rows; ++b) {
+        s += std::string(b ? "\n\n" : "") + "# token  p_before  p_after  target   (input row " +
+             std::to_string(b) + ")\n";
+        for (std::size_t i = 0; i < V; ++i)
+            s += "\"" + token_label(c, i) + "\" " + plot_number(r.probs(b, i)) + " " +
+                 plot_number(r.probs_after_sgd(b, i)) + (i == c.targets[b] ? " 1" : " 0") + "\n";
+    }
     s += "EOD\n";
-    s += "set title 'Softmax probabilities per token" +
-         std::string(c.B() > 1 ? " (input row 0 of " + std::to_string(c.B()) + ")" : "") +
-         ": before and after " + std::to_string(c.steps) + " SGD steps'\n";
-    s += "set ylabel 'p'\nset yrange [0:1.15]\nset xrange [-0.6:" + plot_number(V - 0.4) + "]\n";
+    const std::string title = "Softmax probabilities per token: before and after " +
+                              std::to_string(c.steps) + " SGD steps (lr = " + number_string(c.lr) +
+                              ")";
+    if (rows > 1) {
+        s += "set terminal pngcairo size 800," + std::to_string(60 + 260 * rows) +
+             " noenhanced font 'sans,10'\n";
+        s += "set multiplot layout " + std::to_string(rows) + ",1 title '" + title +
+             (c.B() > rows ? " (input rows 0-" + std::to_string(rows - 1) + " of " +
+                                 std::to_string(c.B()) + ")"
+                           : std::string()) +
+             "'\n";
+    }
+    s += "set ylabel 'p'\nset yrange [0:1.22]\nset xrange [-0.6:" + plot_number(V - 0.4) + "]\n";
     s += "set style fill solid 0.8 border -1\nset boxwidth 0.38\nset grid noxtics\nset key top "
          "right\n";
     if (V > 8) s += "set xtics rotate by -45\n";
-    // The first series only places the token names under the bar pairs (its point at y = -1
-    // lies outside the y range and is not drawn).
-    s += "plot $PROBS using 0:(-1):xtic(1) with points notitle, \\\n"
-         "     '' using ($0-0.2):2 with boxes lc rgb '#4477aa' title 'before SGD', \\\n"
-         "     '' using ($0+0.2):3 with boxes lc rgb '#ee6677' title 'after " +
-         std::to_string(c.steps) + " steps (lr = " + plot_number(c.lr) + ")'";
-    if (V <= 12) {
-        s +=
-            ", \\\n     '' using ($0-0.2):2:(sprintf('%.3f', $2)) with labels offset 0,0.7 notitle"
-            ", \\\n     '' using ($0+0.2):3:(sprintf('%.3f', $3)) with labels offset 0,0.7 notitle";
+    for (std::size_t b = 0; b < rows; ++b) {
+        const std::string block = "$PROBS index " + std::to_string(b);
+        s += rows > 1 ? "set title 'input row " + std::to_string(b) + "'\n"
+                      : "set title '" + title + "'\n";
+        // The first series only places the token names under the bar pairs (its point at
+        // y = -1 lies outside the y range and is not drawn); the last marks the target.
+        s += "plot " + block +
+             " using 0:(-1):xtic(1) with points notitle, \\\n"
+             "     " +
+             block +
+             " using ($0-0.2):2 with boxes lc rgb '#4477aa' title 'before SGD', \\\n"
+             "     " +
+             block + " using ($0+0.2):3 with boxes lc rgb '#ee6677' title 'after " +
+             std::to_string(c.steps) +
+             " steps', \\\n"
+             "     " +
+             block +
+             " using 0:($4 > 0 ? 1.12 : 1/0) with points pt 11 ps 1.6 "
+             "lc rgb 'black' title 'target'";
+        if (V <= 12) {
+            s += ", \\\n     " + block +
+                 " using ($0-0.2):2:(sprintf('%.3f', $2)) with labels offset 0,0.7 notitle"
+                 ", \\\n     " +
+                 block + " using ($0+0.2):3:(sprintf('%.3f', $3)) with labels offset 0,0.7 notitle";
+        }
+        s += "\n";
     }
-    s += "\n";
+    if (rows > 1) s += "unset multiplot\n";
     return {"probabilities", s};
 }
 

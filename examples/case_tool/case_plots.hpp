@@ -1,8 +1,9 @@
 #pragma once
 /// The notebook's figures for a case, drawn by gnuplot (PNG through pngcairo):
 ///
-///   probabilities.png   softmax probabilities as bars per token (input row 0), before and
-///                       after the SGD steps (the notebook's first figure)
+///   probabilities.png   softmax probabilities as bars per token, before and after the SGD
+///                       steps, the target marked (the notebook's first figure); a batch gets
+///                       one panel per input row (the first six)
 ///   sgd.png             loss and p(target) over the SGD steps
 ///   loss_curve.png      L = -log p for p in (0, 1) (the notebook's last figure) with the SGD
 ///                       steps marked on it

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "examples/text/pad.hpp"
+
 namespace tapegrad {
 
 namespace {
@@ -187,8 +189,8 @@ std::string report_text(const Case& c, const CaseResult& r, const std::string& t
         for (std::size_t i = 0; i < V; ++i) {
             const double y = i == c.targets[row] ? 1.0 : 0.0;
             const double p = r.probs(row, i);
-            appendf(out, "  %-28s | %10.4f | %8.4f | %3.0f | %9.4f\n", class_label(c, i).c_str(),
-                    r.logits(row, i), p, y, p - y);
+            appendf(out, "  %s | %10.4f | %8.4f | %3.0f | %9.4f\n",
+                    text::pad(class_label(c, i), 28).c_str(), r.logits(row, i), p, y, p - y);
         }
         const std::size_t k = r.prediction[row];
         appendf(out, "  prediction (argmax): %s, p = %.4f; -log p(target) = %.4f\n\n",
