@@ -134,6 +134,27 @@ def check_step(binary, tmp, steps=3, B=3):
           f"losses {losses}, max relative difference {max(errs):.3e}")
 
 
+def check_weights_from_pytorch(binary, tmp):
+    """Weights saved back from PyTorch's state_dict (no AdamW moments) run generate and explain
+    as the checkpoint they came from does; `step` refuses them (it needs the moments)."""
+    model, _, metadata, _ = load_model(os.path.join(tmp, "c.safetensors"))
+    ts.save(os.path.join(tmp, "torch.safetensors"), model.state_dict(), metadata)
+    prompt = ["--prompt", "Paris ist die Hauptstadt von"]
+    for command in (["generate", "--tokens", "6"], ["explain", "--json"]):
+        ours = run([binary, *command, "--checkpoint", "c.safetensors", *prompt], tmp)
+        back = run([binary, *command, "--checkpoint", "torch.safetensors", *prompt], tmp)
+        same = ours.returncode == 0 and back.returncode == 0 and (
+            ours.stdout.replace("c.safetensors", "torch.safetensors") == back.stdout)
+        if not same:
+            failures.append(f"{command[0]} on the weights saved from PyTorch differs")
+    r = subprocess.run([binary, "step", "--checkpoint", "torch.safetensors", "--batches", "none",
+                        "--steps", "1", "--out", "s2.safetensors"], capture_output=True, text=True,
+                       cwd=tmp)
+    if r.returncode != 2 or "no optimizer state" not in r.stderr:
+        failures.append(f"step on weights without AdamW moments: exit {r.returncode}: {r.stderr}")
+    print("weights saved from PyTorch: generate and explain as the original, step refuses")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     torch.set_num_threads(1)
@@ -145,6 +166,7 @@ def main():
         if r.returncode == 0:
             check_explain(binary, tmp)
             check_step(binary, tmp)
+            check_weights_from_pytorch(binary, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     for f in failures:

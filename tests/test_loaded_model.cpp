@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "examples/tiny_decoder/data_paths.hpp"
 #include "examples/tiny_decoder/loaded_model.hpp"
@@ -74,6 +76,30 @@ BOOST_AUTO_TEST_CASE(missing_tokenizer_keys_and_another_vocabulary_are_refused) 
     const std::string other_V = save_small(dir, 50, shipped_tokenizer_keys());
     test::check_invalid_argument([&] { load_model(other_V); },
                                  {"config.V = 50 but the tokenizer has 512 pieces"});
+}
+
+BOOST_AUTO_TEST_CASE(weights_without_optimizer_state_run_the_model_but_do_not_resume) {
+    // What PyTorch writes from the model's state_dict (with the checkpoint's metadata): the
+    // parameters, no "optimizer." tensors.
+    const test::TempDir dir;
+    const std::string full = save_small(dir, 512, shipped_tokenizer_keys());
+    const SafetensorsFile file = load_safetensors(full);
+    std::vector<std::pair<std::string, const Array*>> weights;
+    for (const auto& [name, array] : file.tensors)
+        if (name.rfind("optimizer.", 0) != 0) weights.push_back({name, &array});
+    const std::string torch_saved = dir.file("weights.safetensors");
+    save_safetensors(torch_saved, weights, file.metadata);
+
+    const LoadedModel m = load_model(torch_saved);  // for inference
+    const LoadedModel reference = load_model(full);
+    const NamedTensors a = m.trainer->model().parameters();
+    const NamedTensors b = reference.trainer->model().parameters();
+    BOOST_TEST_REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i)
+        BOOST_TEST(a[i].tensor.value() == b[i].tensor.value());
+    test::check_invalid_argument([&] { load_model(torch_saved, {}, Trainer::Use::resume); },
+                                 {"weights.safetensors", "optimizer.exp_avg.wte.weight",
+                                  "no optimizer state: it can generate and explain, not resume"});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -36,13 +36,14 @@ std::string folder_of(const std::string& path) {
     return p.empty() ? "." : p.string();
 }
 
-LoadedModel load_model(const std::string& checkpoint, const std::string& tokenizer_path) {
+LoadedModel load_model(const std::string& checkpoint, const std::string& tokenizer_path,
+                       Trainer::Use use) {
     if (!fs::exists(checkpoint))
         throw std::invalid_argument(checkpoint +
                                     ": no such checkpoint (train one: tiny_decoder train --out " +
                                     checkpoint + ")");
     Metadata m;
-    std::unique_ptr<Trainer> t = Trainer::load(checkpoint, &m);
+    std::unique_ptr<Trainer> t = Trainer::load(checkpoint, &m, use);
     Tokenizer tok = tokenizer_for(m, checkpoint, tokenizer_path);
     if (static_cast<std::size_t>(tok.vocab_size()) != t->model().config().V)
         throw std::invalid_argument(

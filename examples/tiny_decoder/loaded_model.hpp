@@ -25,8 +25,10 @@ struct LoadedModel {
 /// Throws std::invalid_argument naming the file when the checkpoint does not exist (and the
 /// command that trains one), its tokenizer is missing or not the recorded one, or the
 /// tokenizer's vocabulary is not the model's; CheckpointError for the file's own problems.
-/// `tokenizer_path` empty: the file the checkpoint names, found as said above.
-LoadedModel load_model(const std::string& checkpoint, const std::string& tokenizer_path = {});
+/// `tokenizer_path` empty: the file the checkpoint names, found as said above. `use`: see
+/// Trainer::Use (inference needs the weights only).
+LoadedModel load_model(const std::string& checkpoint, const std::string& tokenizer_path = {},
+                       Trainer::Use use = Trainer::Use::inference);
 
 /// The tokenizer the checkpoint's metadata `m` names, found and checked as said above (for a
 /// resumed run; load_model calls it too). Throws std::invalid_argument as load_model does.

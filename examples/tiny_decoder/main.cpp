@@ -35,6 +35,7 @@
 
 #include "engine/core/number_string.hpp"
 #include "examples/gnuplot/gnuplot.hpp"
+#include "examples/text/pad.hpp"
 #include "examples/tiny_decoder/corpus.hpp"
 #include "examples/tiny_decoder/data_paths.hpp"
 #include "examples/tiny_decoder/explain.hpp"
@@ -373,14 +374,6 @@ struct ExplainArgs {
     std::size_t sgd_steps = 5, top = 10;
 };
 
-// `s` padded with spaces to `width` characters (UTF-8 code points: "▁" is one).
-std::string pad(const std::string& s, std::size_t width, bool right = false) {
-    std::size_t n = 0;
-    for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-    const std::string fill(n < width ? width - n : 0, ' ');
-    return right ? fill + s : s + fill;
-}
-
 std::string fixed(double v, int digits) {
     char b[64];
     std::snprintf(b, sizeof b, "%.*f", digits, v);
@@ -475,7 +468,7 @@ int run_explain(const ExplainArgs& a) {
     std::printf("  ---------+------------------+------------+--------------+-----------\n");
     for (std::size_t v : top_n(r.p, a.top, false))
         std::printf("  %-8zu | %s | %10s | %12s | %10s\n", v,
-                    pad(tok.piece(static_cast<int>(v)), 16).c_str(), fixed(r.z[v], 4).c_str(),
+                    text::pad(tok.piece(static_cast<int>(v)), 16).c_str(), fixed(r.z[v], 4).c_str(),
                     sci(r.exp_z[v]).c_str(), fixed(r.p[v], 6).c_str());
     std::printf("argmax p -> id %d -> piece %s -> text \"%s\"\n", r.argmax,
                 tok.piece(r.argmax).c_str(), tok.decode({r.argmax}).c_str());
@@ -488,8 +481,8 @@ int run_explain(const ExplainArgs& a) {
                 fixed(r.loss, 6).c_str());
     std::printf("dL/dz = p - y, largest |entries|:\n");
     for (std::size_t v : top_n(r.grad_z, 6, true))
-        std::printf("  id %3zu  %s  %+.6f\n", v, pad(tok.piece(static_cast<int>(v)), 16).c_str(),
-                    r.grad_z[v]);
+        std::printf("  id %3zu  %s  %+.6f\n", v,
+                    text::pad(tok.piece(static_cast<int>(v)), 16).c_str(), r.grad_z[v]);
     std::printf(
         "dL/dW_out [%zu, %zu] from backward through the whole tape vs (p - y) h^T: max "
         "|difference| = %s\n",
@@ -510,7 +503,7 @@ int run_explain(const ExplainArgs& a) {
     std::printf("\n== Attention of the last position (%s) over the prompt ==\n",
                 pieces.back().c_str());
     std::printf("  %-14s", "");
-    for (const std::string& p : pieces) std::printf(" %s", pad(p, 12, true).c_str());
+    for (const std::string& p : pieces) std::printf(" %s", text::pad(p, 12, true).c_str());
     std::printf("\n");
     for (std::size_t l = 0; l < r.attention.size(); ++l)
         for (std::size_t h = 0; h < r.attention[l].size(); ++h) {
@@ -591,7 +584,7 @@ std::vector<Batch> read_batches(const std::string& path, std::size_t V, std::siz
 int run_step(const StepArgs& a) {
     if (a.steps == 0) throw Refusal("--steps 0: nothing to do (give at least 1)");
     const std::string checkpoint = a.checkpoint.empty() ? default_checkpoint() : a.checkpoint;
-    LoadedModel m = load_model(checkpoint, a.tokenizer);
+    LoadedModel m = load_model(checkpoint, a.tokenizer, Trainer::Use::resume);
     const TinyDecoderConfig& cfg = m.trainer->model().config();
     const std::vector<Batch> batches = read_batches(a.batches, cfg.V, cfg.T_max);
     if (batches.size() < a.steps)

@@ -113,7 +113,7 @@ std::uint64_t metadata_uint(const Metadata& m, const std::string& key, const std
     return std::stoull(s);
 }
 
-std::unique_ptr<Trainer> Trainer::load(const std::string& path, Metadata* metadata_out) {
+std::unique_ptr<Trainer> Trainer::load(const std::string& path, Metadata* metadata_out, Use use) {
     const SafetensorsFile file = load_safetensors(path);  // checks the file itself
     const Metadata& m = file.metadata;
     const auto format = m.find("format");
@@ -150,12 +150,19 @@ std::unique_ptr<Trainer> Trainer::load(const std::string& path, Metadata* metada
     } catch (const std::invalid_argument& e) {
         throw CheckpointError(path + ": " + e.what());
     }
+    bool has_optimizer_state = false;
+    for (const auto& [name, array] : file.tensors)
+        has_optimizer_state = has_optimizer_state || name.rfind("optimizer.", 0) == 0;
+    const bool weights_only = use == Use::inference && !has_optimizer_state;
     try {
-        load_checkpoint(path, t->checkpoint_tensors());
+        load_checkpoint(path, weights_only ? t->params_ : t->checkpoint_tensors());
     } catch (const CheckpointError& e) {
-        // The tensors do not fit the configuration the metadata names.
-        throw CheckpointError(std::string(e.what()) + " (configuration " + s.config.describe() +
-                              ")");
+        // The tensors do not fit the configuration the metadata names, or there is no
+        // optimizer state to train on.
+        std::string what = std::string(e.what()) + " (configuration " + s.config.describe() + ")";
+        if (!has_optimizer_state)
+            what += "; the file has no optimizer state: it can generate and explain, not resume";
+        throw CheckpointError(what);
     }
     t->opt_->set_step_count(static_cast<long>(step));
     t->data_position_ = metadata_uint(m, "data.position", path);

@@ -54,10 +54,15 @@ class Trainer {
 public:
     explicit Trainer(const TrainSettings& settings);
 
+    /// What a loaded checkpoint is for: training on needs the AdamW moments too; running the
+    /// model (generate, explain) needs the weights only, so a file PyTorch saved from the
+    /// model's state_dict (with the metadata) loads for that, its moments zero.
+    enum class Use { resume, inference };
     /// Loads a checkpoint written by save(). Throws CheckpointError (the file's own problems:
-    /// missing, truncated, foreign format, a configuration that does not match its tensors)
-    /// naming the file.
-    static std::unique_ptr<Trainer> load(const std::string& path, Metadata* metadata = nullptr);
+    /// missing, truncated, foreign format, a configuration that does not match its tensors,
+    /// no optimizer state to resume from) naming the file.
+    static std::unique_ptr<Trainer> load(const std::string& path, Metadata* metadata = nullptr,
+                                         Use use = Use::resume);
 
     /// One AdamW step on the batch (B T inputs and targets, [B, T]); returns the loss before
     /// the step.
