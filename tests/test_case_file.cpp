@@ -18,7 +18,7 @@ namespace bdata = boost::unit_test::data;
 namespace fs = std::filesystem;
 using namespace tapegrad;
 
-namespace {
+namespace test_case_file {
 
 const std::string kCases = TAPEGRAD_CASES_DIR;  // tests/cases, set by tests/CMakeLists.txt
 
@@ -176,7 +176,7 @@ bool starts_with(const std::string& s, const std::string& prefix) {
     return s.compare(0, prefix.size(), prefix) == 0;
 }
 
-}  // namespace
+}  // namespace test_case_file
 
 BOOST_AUTO_TEST_SUITE(test_case_file)
 

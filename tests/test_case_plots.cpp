@@ -24,7 +24,7 @@ using namespace tapegrad;
 using tapegrad::test::ScopedEnv;
 using tapegrad::test::TempDir;
 
-namespace {
+namespace test_case_plots {
 
 const std::string kCases = TAPEGRAD_CASES_DIR;
 
@@ -65,7 +65,7 @@ std::vector<std::string> command_lines(const std::string& script) {
 constexpr std::uintmax_t kMinPngBytes = 5000;
 constexpr std::uintmax_t kMaxPngBytes = 1000000;
 
-}  // namespace
+}  // namespace test_case_plots
 
 BOOST_AUTO_TEST_SUITE(test_case_plots)
 

@@ -17,7 +17,7 @@
 using namespace tapegrad;
 using json = nlohmann::ordered_json;
 
-namespace {
+namespace test_case_report {
 
 const std::string kCases = TAPEGRAD_CASES_DIR;
 
@@ -39,7 +39,7 @@ bool same_numbers(const json& j, const Array& a) {
     return flat.size() == a.size() && std::equal(flat.begin(), flat.end(), a.begin());
 }
 
-}  // namespace
+}  // namespace test_case_report
 
 BOOST_AUTO_TEST_SUITE(test_case_report)
 

@@ -21,7 +21,7 @@ namespace bdata = boost::unit_test::data;
 namespace tt = boost::test_tools;
 using namespace tapegrad;
 
-namespace {
+namespace test_case_result {
 
 const std::string kCases = TAPEGRAD_CASES_DIR;
 
@@ -46,7 +46,7 @@ const char* const kValidCases[] = {
 // The shared helper: checks the shapes, and lets a NaN show instead of hiding it.
 using tapegrad::test::max_abs_diff;
 
-}  // namespace
+}  // namespace test_case_result
 
 BOOST_AUTO_TEST_SUITE(test_case_result)
 

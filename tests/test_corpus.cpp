@@ -17,7 +17,7 @@
 
 using namespace tapegrad;
 
-namespace {
+namespace test_corpus {
 
 const Tokenizer& shipped() {
     static const Tokenizer tok = Tokenizer::load(shipped_data_dir() + "/tokenizer.model");
@@ -30,7 +30,7 @@ std::string temp_file(const std::string& name, const std::string& text) {
     return path;
 }
 
-}  // namespace
+}  // namespace test_corpus
 
 BOOST_AUTO_TEST_SUITE(test_corpus)
 

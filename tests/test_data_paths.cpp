@@ -12,7 +12,7 @@
 namespace fs = std::filesystem;
 using namespace tapegrad;
 
-namespace {
+namespace test_data_paths {
 
 // Sets (or, with no value, unsets) TAPEGRAD_DATA_DIR for the scope of a test.
 struct ScopedDataDir {
@@ -32,7 +32,7 @@ struct ScopedDataDir {
     }
 };
 
-}  // namespace
+}  // namespace test_data_paths
 
 BOOST_AUTO_TEST_SUITE(test_data_paths)
 

@@ -14,7 +14,7 @@
 
 using namespace tapegrad;
 
-namespace {
+namespace test_explain {
 
 TinyDecoderConfig small() {
     return test::small_decoder();
@@ -30,7 +30,7 @@ void check_closed_form(const ExplainResult& r, int expected_target) {
     BOOST_TEST(r.max_diff_grad_z <= max_diff);
 }
 
-}  // namespace
+}  // namespace test_explain
 
 BOOST_AUTO_TEST_SUITE(test_explain)
 

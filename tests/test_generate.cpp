@@ -13,7 +13,7 @@
 
 using namespace tapegrad;
 
-namespace {
+namespace test_generate {
 
 // The greedy next piece after `context`, computed here without generate().
 int argmax_next(const TinyDecoder& model, const std::vector<int>& context) {
@@ -26,7 +26,7 @@ int argmax_next(const TinyDecoder& model, const std::vector<int>& context) {
     return static_cast<int>(std::max_element(z.begin(), z.end()) - z.begin());
 }
 
-}  // namespace
+}  // namespace test_generate
 
 BOOST_AUTO_TEST_SUITE(test_generate)
 

@@ -17,7 +17,7 @@ using namespace tapegrad;
 using tapegrad::test::ScopedEnv;
 using tapegrad::test::TempDir;
 
-namespace {
+namespace test_gnuplot {
 
 // A 200 x 100 plot of three points.
 const std::string kScript =
@@ -32,7 +32,7 @@ std::size_t files_in(const fs::path& dir) {
     return n;
 }
 
-}  // namespace
+}  // namespace test_gnuplot
 
 BOOST_AUTO_TEST_SUITE(test_gnuplot)
 

@@ -18,7 +18,7 @@
 
 using namespace tapegrad;
 
-namespace {
+namespace test_loaded_model {
 
 const std::string kTokenizer = shipped_data_dir() + "/tokenizer.model";
 
@@ -39,7 +39,7 @@ Metadata shipped_tokenizer_keys() {
     return {{"tokenizer.file", "tokenizer.model"}, {"tokenizer.sha256", sha256_file(kTokenizer)}};
 }
 
-}  // namespace
+}  // namespace test_loaded_model
 
 BOOST_AUTO_TEST_SUITE(test_loaded_model)
 

@@ -12,14 +12,14 @@
 
 using namespace tapegrad;
 
-namespace {
+namespace test_prompt {
 
 const Tokenizer& shipped() {
     static const Tokenizer tokenizer = Tokenizer::load(shipped_data_dir() + "/tokenizer.model");
     return tokenizer;
 }
 
-}  // namespace
+}  // namespace test_prompt
 
 BOOST_AUTO_TEST_SUITE(test_prompt)
 

@@ -33,7 +33,7 @@ namespace bdata = boost::unit_test::data;
 namespace fs = std::filesystem;
 using namespace tapegrad;
 
-namespace {
+namespace test_safetensors {
 
 const std::string kCheckpoints = TAPEGRAD_CHECKPOINTS_DIR;  // tests/checkpoints
 
@@ -93,7 +93,7 @@ NamedTensors test_model(double fill) {
 const Array kModelWeight = {{0.5, -1.25}, {2.0, 0.0}, {-0.0, 3.75}};  // [3, 2]
 const Array kModelBias = {0.125, -2.5, 1e300};                        // [3]
 
-}  // namespace
+}  // namespace test_safetensors
 
 BOOST_AUTO_TEST_SUITE(test_safetensors)
 

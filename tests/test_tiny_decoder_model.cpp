@@ -16,13 +16,13 @@
 
 using namespace tapegrad;
 
-namespace {
+namespace test_tiny_decoder_model {
 
 TinyDecoderConfig small() {
     return test::small_decoder();
 }
 
-}  // namespace
+}  // namespace test_tiny_decoder_model
 
 BOOST_AUTO_TEST_SUITE(test_tiny_decoder_model)
 

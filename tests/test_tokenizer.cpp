@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 using namespace tapegrad;
 using tapegrad::test::TempDir;
 
-namespace {
+namespace test_tokenizer {
 
 const std::string kData = shipped_data_dir();
 const std::string kModel = kData + "/tokenizer.model";
@@ -108,7 +108,7 @@ std::vector<std::string> files_in(const fs::path& folder) {
     return names;
 }
 
-}  // namespace
+}  // namespace test_tokenizer
 
 BOOST_AUTO_TEST_SUITE(test_tokenizer)
 

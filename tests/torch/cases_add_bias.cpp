@@ -19,7 +19,7 @@ void add_bias_cases(Cases& cases) {
                 {{"x", normal({2, 3, 4}, 1.0, rng)}, {"b", normal({3, 4}, 1.0, rng)}}, f, rng);
 }
 
-const bool registered = register_cases("add_bias", add_bias_cases);
+const bool registered_add_bias = register_cases("add_bias", add_bias_cases);
 
 }  // namespace
 

@@ -21,7 +21,7 @@ void causal_attention_cases(Cases& cases) {
                 {{"qkv", normal({1, 6, 36}, 1.0, rng)}}, with_heads(3), rng);
 }
 
-const bool registered = register_cases("causal_attention", causal_attention_cases);
+const bool registered_causal_attention = register_cases("causal_attention", causal_attention_cases);
 
 }  // namespace
 

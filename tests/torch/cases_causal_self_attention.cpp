@@ -43,7 +43,8 @@ void causal_self_attention_cases(Cases& cases) {
         rng);
 }
 
-const bool registered = register_cases("causal_self_attention", causal_self_attention_cases);
+const bool registered_causal_self_attention =
+    register_cases("causal_self_attention", causal_self_attention_cases);
 
 }  // namespace
 

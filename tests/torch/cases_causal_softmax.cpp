@@ -19,7 +19,7 @@ void causal_softmax_cases(Cases& cases) {
                 {{"S", normal({1, 6, 6}, 300.0, rng)}}, f, rng);
 }
 
-const bool registered = register_cases("causal_softmax", causal_softmax_cases);
+const bool registered_causal_softmax = register_cases("causal_softmax", causal_softmax_cases);
 
 }  // namespace
 

@@ -49,7 +49,7 @@ void decoder_block_cases(Cases& cases) {
     decoder_block_case(cases, "decoder_block/perturbed_B1_T1_C4_H1", {1, 1, 4}, 1, true, rng);
 }
 
-const bool registered = register_cases("decoder_block", decoder_block_cases);
+const bool registered_decoder_block = register_cases("decoder_block", decoder_block_cases);
 
 }  // namespace
 

@@ -32,7 +32,7 @@ void gelu_cases(Cases& cases) {
     gelu_case(cases, "gelu/tails", tails, rng);
 }
 
-const bool registered = register_cases("gelu", gelu_cases);
+const bool registered_gelu = register_cases("gelu", gelu_cases);
 
 }  // namespace
 

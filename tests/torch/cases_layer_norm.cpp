@@ -46,7 +46,7 @@ void layer_norm_cases(Cases& cases) {
     layer_norm_case(cases, "layer_norm/rank2_mean_100", {3, 16}, 100.0, 1e-5, rng);
 }
 
-const bool registered = register_cases("layer_norm", layer_norm_cases);
+const bool registered_layer_norm = register_cases("layer_norm", layer_norm_cases);
 
 }  // namespace
 

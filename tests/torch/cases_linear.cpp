@@ -42,7 +42,7 @@ void linear_cases(Cases& cases) {
     linear_case(cases, "linear/rank2_larger", 16, 32, 24, true, 104);
 }
 
-const bool registered = register_cases("linear", linear_cases);
+const bool registered_linear = register_cases("linear", linear_cases);
 
 }  // namespace
 

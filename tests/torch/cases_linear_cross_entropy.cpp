@@ -73,7 +73,8 @@ void linear_cross_entropy_cases(Cases& cases) {
     }
 }
 
-const bool registered = register_cases("linear_cross_entropy", linear_cross_entropy_cases);
+const bool registered_linear_cross_entropy =
+    register_cases("linear_cross_entropy", linear_cross_entropy_cases);
 
 }  // namespace
 

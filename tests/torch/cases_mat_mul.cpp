@@ -25,7 +25,7 @@ void mat_mul_cases(Cases& cases) {
     }
 }
 
-const bool registered = register_cases("mat_mul", mat_mul_cases);
+const bool registered_mat_mul = register_cases("mat_mul", mat_mul_cases);
 
 }  // namespace
 

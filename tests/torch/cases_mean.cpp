@@ -14,7 +14,7 @@ void mean_cases(Cases& cases) {
         [](Tape& tape, const std::vector<Tensor>& p) { return mean(tape, p[0]); }, rng);
 }
 
-const bool registered = register_cases("mean", mean_cases);
+const bool registered_mean = register_cases("mean", mean_cases);
 
 }  // namespace
 

@@ -20,7 +20,7 @@ void mean_axis_cases(Cases& cases) {
     }
 }
 
-const bool registered = register_cases("mean_axis", mean_axis_cases);
+const bool registered_mean_axis = register_cases("mean_axis", mean_axis_cases);
 
 }  // namespace
 

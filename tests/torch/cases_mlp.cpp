@@ -50,7 +50,7 @@ void mlp_cases(Cases& cases) {
     mlp_case(cases, "mlp/perturbed_rank2", {5, 4}, true, rng);
 }
 
-const bool registered = register_cases("mlp", mlp_cases);
+const bool registered_mlp = register_cases("mlp", mlp_cases);
 
 }  // namespace
 

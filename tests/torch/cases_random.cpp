@@ -31,7 +31,7 @@ void random_cases(Cases& cases) {
     random_case(cases, 18446744073709551615ULL, 1000);  // 2^64 - 1
 }
 
-const bool registered = register_cases("random", random_cases);
+const bool registered_random = register_cases("random", random_cases);
 
 }  // namespace
 

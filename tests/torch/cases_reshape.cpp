@@ -21,7 +21,7 @@ void reshape_cases(Cases& cases) {
     reshape_case(cases, "reshape/split_channels", {2, 4, 8}, {2, 4, 2, 4}, rng);
 }
 
-const bool registered = register_cases("reshape", reshape_cases);
+const bool registered_reshape = register_cases("reshape", reshape_cases);
 
 }  // namespace
 

@@ -40,7 +40,7 @@ void rms_norm_cases(Cases& cases) {
     rms_norm_case(cases, "rms_norm/rank1_eps_1e-2", {5}, 1e-2, rng);
 }
 
-const bool registered = register_cases("rms_norm", rms_norm_cases);
+const bool registered_rms_norm = register_cases("rms_norm", rms_norm_cases);
 
 }  // namespace
 

@@ -17,7 +17,7 @@ void scale_cases(Cases& cases) {
         [c](Tape& tape, const std::vector<Tensor>& p) { return scale(tape, p[0], c); }, rng);
 }
 
-const bool registered = register_cases("scale", scale_cases);
+const bool registered_scale = register_cases("scale", scale_cases);
 
 }  // namespace
 

@@ -22,7 +22,7 @@ void slice_cases(Cases& cases) {
     }
 }
 
-const bool registered = register_cases("slice", slice_cases);
+const bool registered_slice = register_cases("slice", slice_cases);
 
 }  // namespace
 

@@ -45,7 +45,8 @@ void softmax_cross_entropy_cases(Cases& cases) {
     sce_case(cases, "softmax_cross_entropy/all_ignored", normal({2, 3}, 1.0, rng), {-100, -100});
 }
 
-const bool registered = register_cases("softmax_cross_entropy", softmax_cross_entropy_cases);
+const bool registered_softmax_cross_entropy =
+    register_cases("softmax_cross_entropy", softmax_cross_entropy_cases);
 
 }  // namespace
 

@@ -14,7 +14,7 @@ void sum_cases(Cases& cases) {
         [](Tape& tape, const std::vector<Tensor>& p) { return sum(tape, p[0]); }, rng);
 }
 
-const bool registered = register_cases("sum", sum_cases);
+const bool registered_sum = register_cases("sum", sum_cases);
 
 }  // namespace
 

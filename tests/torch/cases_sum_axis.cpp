@@ -18,7 +18,7 @@ void sum_axis_cases(Cases& cases) {
     }
 }
 
-const bool registered = register_cases("sum_axis", sum_axis_cases);
+const bool registered_sum_axis = register_cases("sum_axis", sum_axis_cases);
 
 }  // namespace
 

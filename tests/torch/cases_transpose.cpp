@@ -23,7 +23,7 @@ void transpose_cases(Cases& cases) {
     transpose_case(cases, "transpose/axes_3_0", 3, 0, rng);
 }
 
-const bool registered = register_cases("transpose", transpose_cases);
+const bool registered_transpose = register_cases("transpose", transpose_cases);
 
 }  // namespace
 

@@ -18,7 +18,7 @@
 ///         ... compute with a Tape ...
 ///         cases.add("tanh/rank2", "tanh", {{"x", array_json(x)}}, {{"y", array_json(y)}});
 ///     }
-///     const bool registered = register_cases("tanh", tanh_cases);
+///     const bool registered_tanh = register_cases("tanh", tanh_cases);
 ///     }  // namespace
 ///
 /// and one kinds_<op>.py beside check_torch.py with KINDS = {"tanh": check_tanh}.
@@ -49,9 +49,9 @@ private:
 using CaseWriter = void (*)(Cases&);
 
 /// Registers `writer` under `group` (its file's name, e.g. "linear"); returns true, so that a
-/// namespace-scope `const bool registered = register_cases(...)` runs it at start-up. torch_cases
-/// runs the writers in the order of their group names. A group registered twice is reported by
-/// torch_cases as an error.
+/// namespace-scope `const bool registered_<op> = register_cases(...)` runs it at start-up (a
+/// name per file: the case files compile in unity batches). torch_cases runs the writers in the
+/// order of their group names. A group registered twice is reported by torch_cases as an error.
 bool register_cases(const char* group, CaseWriter writer);
 
 /// The registered writers by group, and the groups registered more than once.
