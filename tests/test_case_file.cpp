@@ -13,6 +13,7 @@
 
 #include "examples/case_tool/case_file.hpp"
 #include "examples/case_tool/case_result.hpp"
+#include "source_paths.hpp"
 
 namespace bdata = boost::unit_test::data;
 namespace fs = std::filesystem;
@@ -20,7 +21,7 @@ using namespace tapegrad;
 
 namespace test_case_file {
 
-const std::string kCases = TAPEGRAD_CASES_DIR;  // tests/cases, set by tests/CMakeLists.txt
+const std::string kCases = test::cases_dir();
 
 /// A broken case file and the start of the message that must refuse it. `when_run`: the file
 /// parses (each number is fine) but computing it overflows, so run_case must refuse it.

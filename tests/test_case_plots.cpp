@@ -17,6 +17,7 @@
 #include "examples/case_tool/case_file.hpp"
 #include "examples/case_tool/case_plots.hpp"
 #include "examples/case_tool/case_result.hpp"
+#include "source_paths.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -26,7 +27,7 @@ using tapegrad::test::TempDir;
 
 namespace test_case_plots {
 
-const std::string kCases = TAPEGRAD_CASES_DIR;
+const std::string kCases = test::cases_dir();
 
 // Width and height from a PNG's IHDR chunk; {0, 0} when the file is not a PNG.
 std::pair<unsigned, unsigned> png_size(const fs::path& file) {

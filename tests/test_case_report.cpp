@@ -13,13 +13,14 @@
 #include "examples/case_tool/case_report.hpp"
 #include "examples/case_tool/case_result.hpp"
 #include "examples/text/pad.hpp"
+#include "source_paths.hpp"
 
 using namespace tapegrad;
 using json = nlohmann::ordered_json;
 
 namespace test_case_report {
 
-const std::string kCases = TAPEGRAD_CASES_DIR;
+const std::string kCases = test::cases_dir();
 
 std::vector<std::string> keys(const json& j) {
     std::vector<std::string> out;

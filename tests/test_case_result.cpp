@@ -15,6 +15,7 @@
 #include "engine/inspect/non_finite_error.hpp"
 #include "examples/case_tool/case_file.hpp"
 #include "examples/case_tool/case_result.hpp"
+#include "source_paths.hpp"
 #include "test_helpers.hpp"
 
 namespace bdata = boost::unit_test::data;
@@ -23,7 +24,7 @@ using namespace tapegrad;
 
 namespace test_case_result {
 
-const std::string kCases = TAPEGRAD_CASES_DIR;
+const std::string kCases = test::cases_dir();
 
 // Autodiff (BLAS, its own summation order) and the plain loops sum the same few products of
 // numbers of order 1: they differ by a few ulps (~1e-16 measured). 1e-12 catches any real

@@ -36,6 +36,7 @@
 #include "ops/sum_axis.hpp"
 #include "ops/tanh.hpp"
 #include "ops/transpose.hpp"
+#include "source_paths.hpp"
 #include "test_helpers.hpp"
 
 BOOST_AUTO_TEST_SUITE(test_op_formula)
@@ -175,7 +176,7 @@ std::vector<std::string> op_names_in(const std::string& text) {
 // The table in ops/README.md is a copy of the ops' own formula strings: every row must equal
 // them, and every op in ops/ (every `name = "..."` in a header) must have a row.
 BOOST_AUTO_TEST_CASE(the_guides_table_matches_every_ops_formulas) {
-    const std::filesystem::path source = TAPEGRAD_SOURCE_DIR;
+    const std::filesystem::path source = test::source_dir();
     const std::map<std::string, Formulas> ops = shipped_ops();
     std::size_t headers = 0;
     for (const auto& entry : std::filesystem::directory_iterator(source / "ops")) {

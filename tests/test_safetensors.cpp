@@ -28,6 +28,7 @@
 #include "engine/optim/adamw.hpp"
 #include "ops/linear.hpp"
 #include "ops/softmax_cross_entropy.hpp"
+#include "source_paths.hpp"
 
 namespace bdata = boost::unit_test::data;
 namespace fs = std::filesystem;
@@ -35,7 +36,7 @@ using namespace tapegrad;
 
 namespace test_safetensors {
 
-const std::string kCheckpoints = TAPEGRAD_CHECKPOINTS_DIR;  // tests/checkpoints
+const std::string kCheckpoints = test::checkpoints_dir();
 
 std::string read_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
