@@ -122,11 +122,8 @@ void bind_ops(py::module_& m) {
     m.def(
         "embedding",
         [](Tape& t, const Tensor& W, const py::object& ids) {
-            const py::array shaped = py::module_::import("numpy").attr("asarray")(ids);
-            std::vector<std::size_t> shape;
-            if (shaped.ndim() > 1)
-                for (py::ssize_t k = 0; k < shaped.ndim(); ++k)
-                    shape.push_back(static_cast<std::size_t>(shaped.shape(k)));
+            std::vector<std::size_t> shape = shape_of(ids);  // [len] flat, or [B, T]
+            if (shape.size() <= 1) shape.clear();
             return embedding(t, W, ids_from_python(ids, "embedding(ids)"), std::move(shape));
         },
         tape, py::arg("W"), py::arg("ids"),

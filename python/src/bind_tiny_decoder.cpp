@@ -55,12 +55,12 @@ struct TinyDecoderHandle {
 // ids as given from Python: [T] (one sequence) or [B, T].
 py::dict forward(const TinyDecoderHandle& m, Tape& tape, const py::object& ids,
                  bool keep_attention) {
-    const py::array shaped = py::module_::import("numpy").attr("asarray")(ids);
-    if (shaped.ndim() != 1 && shaped.ndim() != 2)
+    const std::vector<std::size_t> shape = shape_of(ids);
+    if (shape.size() != 1 && shape.size() != 2)
         throw py::value_error("TinyDecoder.forward: ids must be [T] or [B, T], got " +
-                              std::to_string(shaped.ndim()) + " dimensions");
-    const std::size_t B = shaped.ndim() == 2 ? static_cast<std::size_t>(shaped.shape(0)) : 1;
-    const std::size_t T = static_cast<std::size_t>(shaped.shape(shaped.ndim() - 1));
+                              std::to_string(shape.size()) + " dimensions");
+    const std::size_t B = shape.size() == 2 ? shape[0] : 1;
+    const std::size_t T = shape.back();
     std::vector<int> tokens;
     for (std::size_t id : ids_from_python(ids, "TinyDecoder.forward(ids)"))
         tokens.push_back(static_cast<int>(id));
@@ -84,11 +84,6 @@ py::dict explain_dict(const TinyDecoderHandle& m, const std::string& prompt,
         py::gil_scoped_release no_gil;
         r = explain(m.model(), ids, target_index, sgd_lr, sgd_steps);
     }
-    const auto vec = [](const std::vector<double>& v) {
-        Array a = Array::from_shape({v.size()});  // [n]
-        std::copy(v.begin(), v.end(), a.begin());
-        return to_numpy(a);
-    };
     const std::size_t V = r.z.size(), C = r.h.size();
     Array grad_W = Array::from_shape({V, C});  // [V, C]
     for (std::size_t v = 0; v < V; ++v)
@@ -98,18 +93,18 @@ py::dict explain_dict(const TinyDecoderHandle& m, const std::string& prompt,
     d["ids"] = r.ids;
     d["pieces"] = pieces_of(tok, r.ids);
     d["prompt_pieces"] = all.size();
-    d["h"] = vec(r.h);
-    d["logits"] = vec(r.z);
-    d["exp_logits"] = vec(r.exp_z);
+    d["h"] = to_numpy(r.h);
+    d["logits"] = to_numpy(r.z);
+    d["exp_logits"] = to_numpy(r.exp_z);
     d["sum_exp_logits"] = r.sum_exp_z;
-    d["p"] = vec(r.p);
+    d["p"] = to_numpy(r.p);
     d["argmax"] = r.argmax;
     d["argmax_piece"] = tok.piece(r.argmax);
     d["argmax_text"] = tok.decode({r.argmax});
     d["target"] = r.target;
     d["target_piece"] = tok.piece(r.target);
     d["loss"] = r.loss;
-    d["grad_logits"] = vec(r.grad_z);
+    d["grad_logits"] = to_numpy(r.grad_z);
     d["grad_W_out"] = to_numpy(grad_W);
     d["max_diff_W_out"] = r.max_diff_W_out;
     d["max_diff_b_out"] = r.max_diff_b_out;

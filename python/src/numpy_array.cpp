@@ -7,8 +7,14 @@ namespace py = pybind11;
 
 namespace tapegrad::python {
 
+namespace {
+py::array as_numpy(py::handle object) {
+    return py::module_::import("numpy").attr("asarray")(object);
+}
+}  // namespace
+
 Array array_from_python(py::handle object, const std::string& what) {
-    const py::array any = py::module_::import("numpy").attr("asarray")(object);
+    const py::array any = as_numpy(object);
     const char kind = any.dtype().kind();
     if (kind != 'f' && kind != 'i' && kind != 'u') {
         throw py::type_error(what + ": dtype " + py::str(any.dtype()).cast<std::string>() +
@@ -34,8 +40,22 @@ py::array_t<double> to_numpy(const Array& a) {
     return out;
 }
 
+py::array_t<double> to_numpy(const std::vector<double>& v) {
+    py::array_t<double> out(static_cast<py::ssize_t>(v.size()));  // [n]
+    std::copy(v.begin(), v.end(), out.mutable_data());
+    return out;
+}
+
+std::vector<std::size_t> shape_of(py::handle object) {
+    const py::array a = as_numpy(object);
+    std::vector<std::size_t> shape;
+    for (py::ssize_t k = 0; k < a.ndim(); ++k)
+        shape.push_back(static_cast<std::size_t>(a.shape(k)));
+    return shape;
+}
+
 std::vector<std::size_t> ids_from_python(py::handle object, const std::string& what) {
-    const py::array any = py::module_::import("numpy").attr("asarray")(object);
+    const py::array any = as_numpy(object);
     const char kind = any.dtype().kind();
     if (kind != 'i' && kind != 'u')
         throw py::type_error(what + ": ids must be integers, got dtype " +

@@ -10,7 +10,9 @@
 ///      nothing in tapegrad (set a tensor's value with `t.value = ...`).
 /// Copies cost nothing at the sizes a notebook shows; a decoder step never crosses here.
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -23,6 +25,11 @@ namespace tapegrad::python {
 Array array_from_python(pybind11::handle object, const std::string& what);
 
 pybind11::array_t<double> to_numpy(const Array& a);
+/// A vector of values as a new 1-D NumPy array.
+pybind11::array_t<double> to_numpy(const std::vector<double>& v);
+
+/// The shape NumPy sees in `object` (np.asarray(object).shape), e.g. of nested lists of ids.
+std::vector<std::size_t> shape_of(pybind11::handle object);
 
 /// A Python list of ints as ids (each >= 0, else ValueError naming `what`).
 std::vector<std::size_t> ids_from_python(pybind11::handle object, const std::string& what);
