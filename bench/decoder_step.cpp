@@ -3,7 +3,7 @@
 //   decoder_step [--V 512] [--C 64] [--L 2] [--H 4] [--T 32] [--B 16] [--threads 1]
 //                [--mode tapegrad|limit] [--min-seconds 1] [--steps N] [--profile]
 //
-//   --mode tapegrad  Trainer::step (examples/tiny_decoder/trainer.hpp), exactly what
+//   --mode tapegrad  Trainer::step (examples/tiny_decoder/lib/trainer.hpp), exactly what
 //                    `tiny_decoder train` runs: rewind the tape, forward and loss over B
 //                    sequences of T tokens, backward, clip_grad_norm, AdamW step, zero_grad.
 //   --mode limit     every matrix product of that step as one raw cblas_dgemm call each, on
@@ -36,7 +36,7 @@
 #include "bench/blas_limit.hpp"
 #include "bench/proc_status.hpp"
 #include "engine/inspect/op_profile.hpp"
-#include "examples/tiny_decoder/trainer.hpp"
+#include "examples/tiny_decoder/lib/trainer.hpp"
 
 namespace {
 

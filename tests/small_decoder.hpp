@@ -1,7 +1,7 @@
 #pragma once
 // A tiny decoder configuration for tests: V = 50, C = 8, L = 2, H = 2, T_max = 6.
 
-#include "examples/tiny_decoder/model.hpp"
+#include "examples/tiny_decoder/lib/model.hpp"
 
 namespace tapegrad::test {
 

@@ -1,4 +1,4 @@
-// Tests of examples/tiny_decoder/corpus: the token stream (pieces then </s> per sentence),
+// Tests of examples/tiny_decoder/lib/corpus: the token stream (pieces then </s> per sentence),
 // windows starting at sentence starts with targets shifted by one, the batch order's
 // determinism and resumability from (seed, position), and the corpus refusals.
 
@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "examples/tiny_decoder/corpus.hpp"
-#include "examples/tiny_decoder/data_paths.hpp"
+#include "examples/tiny_decoder/lib/corpus.hpp"
+#include "examples/tiny_decoder/lib/data_paths.hpp"
 
 using namespace tapegrad;
 

@@ -1,4 +1,4 @@
-// Tests of examples/tiny_decoder/data_paths: the compiled-in data folder and its override.
+// Tests of examples/tiny_decoder/lib/data_paths: the compiled-in data folder and its override.
 
 #include <boost/test/unit_test.hpp>
 
@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "examples/tiny_decoder/data_paths.hpp"
+#include "examples/tiny_decoder/lib/data_paths.hpp"
 
 namespace fs = std::filesystem;
 using namespace tapegrad;

@@ -1,4 +1,4 @@
-// Tests of examples/tiny_decoder/explain: Teil 2's check — dL/dW_out and dL/db_out from a
+// Tests of examples/tiny_decoder/lib/explain: Teil 2's check — dL/dW_out and dL/db_out from a
 // backward pass through the whole tape against the closed forms (p - y) h^T and p - y — holds
 // for any prompt and target, whether explain picks the target (the model's own prediction) or
 // is given one, and however often it runs on one model: explain owns the gradients it reads.
@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "examples/tiny_decoder/explain.hpp"
+#include "examples/tiny_decoder/lib/explain.hpp"
 #include "small_decoder.hpp"
 
 using namespace tapegrad;

@@ -1,4 +1,4 @@
-// Tests of examples/tiny_decoder/generate: greedy continuation is argmax of the last position's
+// Tests of examples/tiny_decoder/lib/generate: greedy continuation is argmax of the last position's
 // logits step by step; sampling is seeded; top_k = 1 is greedy; the end piece stops it.
 
 #include <boost/test/unit_test.hpp>
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "engine/core/no_grad.hpp"
-#include "examples/tiny_decoder/generate.hpp"
+#include "examples/tiny_decoder/lib/generate.hpp"
 #include "small_decoder.hpp"
 #include "test_helpers.hpp"
 

@@ -10,7 +10,7 @@
 #include "engine/core/tape.hpp"
 #include "engine/optim/adamw.hpp"
 #include "engine/optim/clip_grad_norm.hpp"
-#include "examples/tiny_decoder/model.hpp"
+#include "examples/tiny_decoder/lib/model.hpp"
 #include "ops/scale.hpp"
 #include "ops/sum.hpp"
 #include "small_decoder.hpp"

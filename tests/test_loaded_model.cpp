@@ -1,5 +1,5 @@
-// Tests of examples/tiny_decoder/loaded_model: a checkpoint comes back with the tokenizer it was
-// trained with, found beside it or in the data folder and checked by SHA-256; each refusal
+// Tests of examples/tiny_decoder/lib/loaded_model: a checkpoint comes back with the tokenizer it
+// was trained with, found beside it or in the data folder and checked by SHA-256; each refusal
 // names the file and what to do.
 
 #include <boost/test/unit_test.hpp>
@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "examples/tiny_decoder/data_paths.hpp"
-#include "examples/tiny_decoder/loaded_model.hpp"
-#include "examples/tiny_decoder/sha256.hpp"
+#include "examples/tiny_decoder/lib/data_paths.hpp"
+#include "examples/tiny_decoder/lib/loaded_model.hpp"
+#include "examples/tiny_decoder/lib/sha256.hpp"
 #include "temp_dir.hpp"
 #include "test_helpers.hpp"
 

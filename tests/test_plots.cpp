@@ -1,11 +1,11 @@
-// Tests of examples/tiny_decoder/plots: the gnuplot scripts the trainer and explain draw.
+// Tests of examples/tiny_decoder/lib/plots: the gnuplot scripts the trainer and explain draw.
 
 #include <boost/test/unit_test.hpp>
 
 #include <string>
 #include <vector>
 
-#include "examples/tiny_decoder/plots.hpp"
+#include "examples/tiny_decoder/lib/plots.hpp"
 
 using namespace tapegrad;
 

@@ -1,4 +1,4 @@
-// Tests of examples/tiny_decoder/prompt: from text to the ids the decoder reads, and the one
+// Tests of examples/tiny_decoder/lib/prompt: from text to the ids the decoder reads, and the one
 // piece it should predict, with the shipped tokenizer.
 
 #include <boost/test/unit_test.hpp>
@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "examples/tiny_decoder/data_paths.hpp"
-#include "examples/tiny_decoder/prompt.hpp"
+#include "examples/tiny_decoder/lib/data_paths.hpp"
+#include "examples/tiny_decoder/lib/prompt.hpp"
 #include "test_helpers.hpp"
 
 using namespace tapegrad;

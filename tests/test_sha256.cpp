@@ -1,4 +1,4 @@
-// Tests of examples/tiny_decoder/sha256: FIPS 180-4's test vectors through OpenSSL, a file's
+// Tests of examples/tiny_decoder/lib/sha256: FIPS 180-4's test vectors through OpenSSL, a file's
 // digest equal to its bytes' digest, and the refusal of a missing file.
 
 #include <boost/test/unit_test.hpp>
@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "examples/tiny_decoder/sha256.hpp"
+#include "examples/tiny_decoder/lib/sha256.hpp"
 
 using namespace tapegrad;
 

@@ -1,4 +1,4 @@
-// Tests of examples/tiny_decoder/model: the parameters by state_dict name in order with their
+// Tests of examples/tiny_decoder/lib/model: the parameters by state_dict name in order with their
 // shapes, the initialisation (normal(0, 0.02) / zeros / ones, the same bits for the same seed),
 // the configuration's metadata and refusals, the forward's shapes and its loss at
 // initialisation (close to log V: the logits start near zero).
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "engine/core/tape.hpp"
-#include "examples/tiny_decoder/model.hpp"
+#include "examples/tiny_decoder/lib/model.hpp"
 #include "small_decoder.hpp"
 
 using namespace tapegrad;

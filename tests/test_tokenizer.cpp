@@ -1,4 +1,4 @@
-// Tests of examples/tiny_decoder/tokenizer: the shipped model (its size, the country names as
+// Tests of examples/tiny_decoder/lib/tokenizer: the shipped model (its size, the country names as
 // single pieces, the walkthrough's prompt, round trips of the corpus), training (the same
 // bytes every time, equal to the shipped files) and every refusal with its message.
 
@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "examples/tiny_decoder/data_paths.hpp"
-#include "examples/tiny_decoder/tokenizer.hpp"
+#include "examples/tiny_decoder/lib/data_paths.hpp"
+#include "examples/tiny_decoder/lib/tokenizer.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The tiny decoder (examples/tiny_decoder/model.hpp) in PyTorch: the same architecture, the
+"""The tiny decoder (examples/tiny_decoder/lib/model.hpp) in PyTorch: the same architecture, the
 same parameter names, so a tapegrad checkpoint loads into it and training can go on in torch.
 
     import tiny_decoder

@@ -12,8 +12,8 @@
 #include <iostream>
 #include <string>
 
-#include "examples/tiny_decoder/data_paths.hpp"
-#include "examples/tiny_decoder/tokenizer.hpp"
+#include "examples/tiny_decoder/lib/data_paths.hpp"
+#include "examples/tiny_decoder/lib/tokenizer.hpp"
 
 using namespace tapegrad;
 

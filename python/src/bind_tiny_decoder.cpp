@@ -10,15 +10,15 @@
 
 #include <pybind11/stl.h>
 
-#include "examples/tiny_decoder/corpus.hpp"
-#include "examples/tiny_decoder/data_paths.hpp"
-#include "examples/tiny_decoder/explain.hpp"
-#include "examples/tiny_decoder/generate.hpp"
-#include "examples/tiny_decoder/loaded_model.hpp"
-#include "examples/tiny_decoder/prompt.hpp"
-#include "examples/tiny_decoder/sha256.hpp"
-#include "examples/tiny_decoder/tokenizer.hpp"
-#include "examples/tiny_decoder/trainer.hpp"
+#include "examples/tiny_decoder/lib/corpus.hpp"
+#include "examples/tiny_decoder/lib/data_paths.hpp"
+#include "examples/tiny_decoder/lib/explain.hpp"
+#include "examples/tiny_decoder/lib/generate.hpp"
+#include "examples/tiny_decoder/lib/loaded_model.hpp"
+#include "examples/tiny_decoder/lib/prompt.hpp"
+#include "examples/tiny_decoder/lib/sha256.hpp"
+#include "examples/tiny_decoder/lib/tokenizer.hpp"
+#include "examples/tiny_decoder/lib/trainer.hpp"
 #include "python/src/bindings.hpp"
 #include "python/src/numpy_array.hpp"
 
@@ -266,7 +266,8 @@ void bind_tiny_decoder(py::module_& m) {
              "T]] per block}")
         .def("explain", &explain_dict, py::arg("prompt"), py::arg("target") = py::none(),
              py::arg("sgd_lr") = 0.01, py::arg("sgd_steps") = 5,
-             "Teil 1 and Teil 2 on the model's true numbers (examples/tiny_decoder/explain.hpp)")
+             "Teil 1 and Teil 2 on the model's true numbers "
+             "(examples/tiny_decoder/lib/explain.hpp)")
         .def("generate", &generate_text, py::arg("prompt"), py::arg("tokens") = 24,
              py::arg("temperature") = 0.0, py::arg("top_k") = 0, py::arg("seed") = 1)
         .def("parameters",

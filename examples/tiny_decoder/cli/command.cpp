@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "examples/gnuplot/gnuplot.hpp"
-#include "examples/tiny_decoder/prompt.hpp"
+#include "examples/tiny_decoder/lib/prompt.hpp"
 
 namespace tapegrad::cli {
 

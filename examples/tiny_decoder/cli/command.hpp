@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "examples/tiny_decoder/tokenizer.hpp"
+#include "examples/tiny_decoder/lib/tokenizer.hpp"
 
 namespace tapegrad::cli {
 

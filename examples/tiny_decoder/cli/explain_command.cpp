@@ -11,10 +11,10 @@
 
 #include "engine/core/number_string.hpp"
 #include "examples/text/pad.hpp"
-#include "examples/tiny_decoder/explain.hpp"
-#include "examples/tiny_decoder/loaded_model.hpp"
-#include "examples/tiny_decoder/plots.hpp"
-#include "examples/tiny_decoder/prompt.hpp"
+#include "examples/tiny_decoder/lib/explain.hpp"
+#include "examples/tiny_decoder/lib/loaded_model.hpp"
+#include "examples/tiny_decoder/lib/plots.hpp"
+#include "examples/tiny_decoder/lib/prompt.hpp"
 
 using json = nlohmann::ordered_json;
 

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "examples/tiny_decoder/cli/command.hpp"
-#include "examples/tiny_decoder/generate.hpp"
-#include "examples/tiny_decoder/loaded_model.hpp"
+#include "examples/tiny_decoder/lib/generate.hpp"
+#include "examples/tiny_decoder/lib/loaded_model.hpp"
 
 namespace tapegrad::cli {
 

@@ -10,7 +10,7 @@
 
 #include "engine/core/number_string.hpp"
 #include "examples/tiny_decoder/cli/command.hpp"
-#include "examples/tiny_decoder/loaded_model.hpp"
+#include "examples/tiny_decoder/lib/loaded_model.hpp"
 
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;

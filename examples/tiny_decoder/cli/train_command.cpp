@@ -13,8 +13,8 @@
 #include "engine/core/number_string.hpp"
 #include "examples/tiny_decoder/cli/command.hpp"
 #include "examples/tiny_decoder/cli/train_setup.hpp"
-#include "examples/tiny_decoder/plots.hpp"
-#include "examples/tiny_decoder/progress.hpp"
+#include "examples/tiny_decoder/lib/plots.hpp"
+#include "examples/tiny_decoder/lib/progress.hpp"
 
 namespace tapegrad::cli {
 

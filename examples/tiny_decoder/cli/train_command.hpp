@@ -7,8 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "examples/tiny_decoder/tokenizer.hpp"
-#include "examples/tiny_decoder/trainer.hpp"
+#include "examples/tiny_decoder/lib/tokenizer.hpp"
+#include "examples/tiny_decoder/lib/trainer.hpp"
 
 namespace tapegrad::cli {
 

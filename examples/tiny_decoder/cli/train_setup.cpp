@@ -8,9 +8,9 @@
 
 #include "engine/core/number_string.hpp"
 #include "examples/tiny_decoder/cli/command.hpp"
-#include "examples/tiny_decoder/data_paths.hpp"
-#include "examples/tiny_decoder/loaded_model.hpp"
-#include "examples/tiny_decoder/sha256.hpp"
+#include "examples/tiny_decoder/lib/data_paths.hpp"
+#include "examples/tiny_decoder/lib/loaded_model.hpp"
+#include "examples/tiny_decoder/lib/sha256.hpp"
 
 namespace fs = std::filesystem;
 

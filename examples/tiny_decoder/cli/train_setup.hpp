@@ -13,8 +13,8 @@
 
 #include "engine/io/safetensors.hpp"
 #include "examples/tiny_decoder/cli/train_command.hpp"
-#include "examples/tiny_decoder/corpus.hpp"
-#include "examples/tiny_decoder/trainer.hpp"
+#include "examples/tiny_decoder/lib/corpus.hpp"
+#include "examples/tiny_decoder/lib/trainer.hpp"
 
 namespace tapegrad::cli {
 

@@ -1,4 +1,4 @@
-#include "examples/tiny_decoder/progress.hpp"
+#include "examples/tiny_decoder/lib/progress.hpp"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "examples/tiny_decoder/sha256.hpp"
+#include "examples/tiny_decoder/lib/sha256.hpp"
 
 #include <openssl/evp.h>
 

@@ -1,4 +1,4 @@
-#include "examples/tiny_decoder/generate.hpp"
+#include "examples/tiny_decoder/lib/generate.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include "engine/core/no_grad.hpp"
 #include "engine/core/random.hpp"
-#include "examples/tiny_decoder/prompt.hpp"
+#include "examples/tiny_decoder/lib/prompt.hpp"
 
 namespace tapegrad {
 

@@ -1,4 +1,4 @@
-#include "examples/tiny_decoder/model.hpp"
+#include "examples/tiny_decoder/lib/model.hpp"
 
 #include <cstdint>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "examples/tiny_decoder/prompt.hpp"
+#include "examples/tiny_decoder/lib/prompt.hpp"
 
 #include <stdexcept>
 

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "examples/tiny_decoder/model.hpp"
+#include "examples/tiny_decoder/lib/model.hpp"
 
 namespace tapegrad {
 

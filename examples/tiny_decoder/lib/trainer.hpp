@@ -31,7 +31,7 @@
 #include "engine/core/tape.hpp"
 #include "engine/io/safetensors.hpp"
 #include "engine/optim/adamw.hpp"
-#include "examples/tiny_decoder/model.hpp"
+#include "examples/tiny_decoder/lib/model.hpp"
 
 namespace tapegrad {
 

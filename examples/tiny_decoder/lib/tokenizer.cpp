@@ -1,4 +1,4 @@
-#include "examples/tiny_decoder/tokenizer.hpp"
+#include "examples/tiny_decoder/lib/tokenizer.hpp"
 
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>

@@ -1,4 +1,4 @@
-#include "examples/tiny_decoder/corpus.hpp"
+#include "examples/tiny_decoder/lib/corpus.hpp"
 
 #include <fstream>
 #include <numeric>

@@ -1,4 +1,4 @@
-#include "examples/tiny_decoder/explain.hpp"
+#include "examples/tiny_decoder/lib/explain.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "examples/tiny_decoder/plots.hpp"
+#include "examples/tiny_decoder/lib/plots.hpp"
 
 #include "examples/gnuplot/gnuplot.hpp"
 

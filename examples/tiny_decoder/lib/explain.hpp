@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "examples/tiny_decoder/model.hpp"
+#include "examples/tiny_decoder/lib/model.hpp"
 
 namespace tapegrad {
 

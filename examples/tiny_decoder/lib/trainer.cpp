@@ -1,4 +1,4 @@
-#include "examples/tiny_decoder/trainer.hpp"
+#include "examples/tiny_decoder/lib/trainer.hpp"
 
 #include <cerrno>
 #include <cmath>

@@ -11,8 +11,8 @@
 #include <string>
 
 #include "engine/io/safetensors.hpp"
-#include "examples/tiny_decoder/tokenizer.hpp"
-#include "examples/tiny_decoder/trainer.hpp"
+#include "examples/tiny_decoder/lib/tokenizer.hpp"
+#include "examples/tiny_decoder/lib/trainer.hpp"
 
 namespace tapegrad {
 

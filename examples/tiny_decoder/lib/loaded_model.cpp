@@ -1,10 +1,10 @@
-#include "examples/tiny_decoder/loaded_model.hpp"
+#include "examples/tiny_decoder/lib/loaded_model.hpp"
 
 #include <filesystem>
 #include <stdexcept>
 
-#include "examples/tiny_decoder/data_paths.hpp"
-#include "examples/tiny_decoder/sha256.hpp"
+#include "examples/tiny_decoder/lib/data_paths.hpp"
+#include "examples/tiny_decoder/lib/sha256.hpp"
 
 namespace fs = std::filesystem;
 

@@ -1,4 +1,4 @@
-#include "examples/tiny_decoder/data_paths.hpp"
+#include "examples/tiny_decoder/lib/data_paths.hpp"
 
 #include <cstdlib>
 
