@@ -378,7 +378,7 @@ BOOST_AUTO_TEST_CASE(a_backward_pass_holds_a_few_intermediate_gradients_not_one_
         // pool for good; from step 2 on the pool holds two and the pass takes and returns them.
         // (And the loss's one double: its gradient dL/dL is released too.)
         const std::size_t loss_bytes = sizeof(double);
-        BOOST_TEST(tape.free_grad_bytes() == (step == 1 ? 1 : 2) * mib + loss_bytes,
+        BOOST_TEST(tape.grad_pool().free_bytes() == (step == 1 ? 1 : 2) * mib + loss_bytes,
                    "step " << step);
         if (step == 2) heap_after_step_2 = heap_in_use();
     }
@@ -391,13 +391,13 @@ BOOST_AUTO_TEST_CASE(a_gradient_buffer_of_a_size_no_longer_used_is_freed) {
     Tape tape;
     tape.backward(scaled_chain(tape, x, 4, 1.0));
     // 1 MiB, and the loss's one double
-    BOOST_TEST(tape.free_grad_bytes() == (131072 + 1) * sizeof(double));
+    BOOST_TEST(tape.grad_pool().free_bytes() == (131072 + 1) * sizeof(double));
     tape.rewind();
     tape.backward(scaled_chain(tape, y, 4, 1.0));  // no gradient of this pass needs 1 MiB
     BOOST_TEST(max_abs_diff(y.grad(), xt::ones<double>({16})) == 0.0);
-    BOOST_TEST(tape.free_grad_bytes() == (16 + 1) * sizeof(double));
+    BOOST_TEST(tape.grad_pool().free_bytes() == (16 + 1) * sizeof(double));
     tape.clear();
-    BOOST_TEST(tape.free_grad_bytes() == 0u);
+    BOOST_TEST(tape.grad_pool().free_bytes() == 0u);
 }
 
 // An op written exactly to the guide (ops/README.md): what forward saves for backward goes

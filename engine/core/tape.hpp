@@ -83,7 +83,6 @@ public:
     /// Where gradient buffers come from during backward (grad_pool.hpp), e.g. to switch reuse
     /// off or to see the bytes it keeps for the next pass.
     GradPool& grad_pool() { return pool_; }
-    std::size_t free_grad_bytes() const { return pool_.free_bytes(); }
 
 private:
     void run_forward(std::size_t position, Node& node);

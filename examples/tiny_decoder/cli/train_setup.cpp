@@ -51,8 +51,9 @@ TrainRun prepare_training(const TrainArgs& a, const CLI::App& cmd) {
     run.out_dir = folder_of(run.out);
 
     std::unique_ptr<Trainer>& trainer = run.trainer;
-    Metadata resumed;
-    if (!a.resume.empty()) {
+    const bool resuming = !a.resume.empty();
+    Metadata resumed;  // the checkpoint's metadata when resuming, else empty
+    if (resuming) {
         for (const char* fixed : {"--batch", "--lr", "--seed", "--channels", "--layers", "--heads",
                                   "--context", "--corpus", "--tokenizer", "--vocab-size"})
             if (cmd.count(fixed))
@@ -72,7 +73,7 @@ TrainRun prepare_training(const TrainArgs& a, const CLI::App& cmd) {
     corpus = a.corpus.empty() ? data + "/train.txt" : a.corpus;
     valid = a.valid.empty() && a.corpus.empty() ? data + "/valid.txt" : a.valid;
     std::string tokenizer_path = a.tokenizer.empty() ? data + "/tokenizer.model" : a.tokenizer;
-    if (trainer) {
+    if (resuming) {
         corpus = resumed.count("data.corpus_path") ? resolve_stored(resumed.at("data.corpus_path"))
                                                    : corpus;
         valid = resumed.count("data.valid_path") ? resolve_stored(resumed.at("data.valid_path"))
@@ -88,7 +89,7 @@ TrainRun prepare_training(const TrainArgs& a, const CLI::App& cmd) {
     if (!valid.empty() && !fs::is_regular_file(valid)) throw Refusal(valid + ": no such file");
     const std::string& out_dir = run.out_dir;
     Tokenizer tok = [&]() {
-        if (trainer) return tokenizer_for(resumed, a.resume, "");
+        if (resuming) return tokenizer_for(resumed, a.resume, "");
         if (!a.corpus.empty() && a.tokenizer.empty()) {
             tokenizer_path = (fs::path(out_dir) / "tokenizer.model").string();
             // Checks the corpus (missing, empty, not UTF-8) and passes SentencePiece's own
@@ -112,9 +113,9 @@ TrainRun prepare_training(const TrainArgs& a, const CLI::App& cmd) {
         }
         return Tokenizer::load(tokenizer_path);
     }();
-    if (trainer) tokenizer_path = resumed.at("tokenizer.file");
+    if (resuming) tokenizer_path = resumed.at("tokenizer.file");
 
-    if (!trainer) {
+    if (!resuming) {
         TrainSettings s;
         s.config.V = static_cast<std::size_t>(tok.vocab_size());
         s.config.C = a.C;
@@ -139,12 +140,10 @@ TrainRun prepare_training(const TrainArgs& a, const CLI::App& cmd) {
     // Everything the checkpoint names besides the trainer's own fields.
     Metadata& extra = run.provenance;
     const fs::path tok_abs = fs::absolute(tokenizer_path);
-    extra["tokenizer.file"] = trainer && resumed.count("tokenizer.file")
-                                  ? resumed.at("tokenizer.file")
-                                  : tok_abs.filename().string();
-    extra["tokenizer.sha256"] = trainer && resumed.count("tokenizer.sha256")
-                                    ? resumed.at("tokenizer.sha256")
-                                    : sha256_file(tokenizer_path);
+    extra["tokenizer.file"] = resumed.count("tokenizer.file") ? resumed.at("tokenizer.file")
+                                                              : tok_abs.filename().string();
+    extra["tokenizer.sha256"] = resumed.count("tokenizer.sha256") ? resumed.at("tokenizer.sha256")
+                                                                  : sha256_file(tokenizer_path);
     extra["data.corpus"] = fs::path(corpus).filename().string();
     extra["data.corpus_path"] = stored_path(corpus);
     extra["data.corpus_sha256"] = sha256_file(corpus);
