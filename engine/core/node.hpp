@@ -54,8 +54,8 @@ public:
     Op op;
 
     const char* op_name() const override { return op.name; }
-    const char* forward_formula() const override { return forward_formula_of<Op>(N); }
-    const char* backward_formula() const override { return backward_formula_of<Op>(N); }
+    const char* forward_formula() const override { return forward_formula_of(op, N); }
+    const char* backward_formula() const override { return backward_formula_of(op, N); }
 
     void forward() override { op.forward(input_values(), output_.data().value); }
 

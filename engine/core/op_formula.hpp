@@ -9,6 +9,8 @@
 /// or, when the formula depends on how many inputs it was applied to (Linear with or without
 /// a bias), as functions of that number:
 ///     static constexpr const char* forward_formula(std::size_t inputs) { ... }
+/// or, when each object states its own (an op written in Python), as members:
+///     const char* forward_formula = nullptr;
 /// Both are optional: an op without them works everywhere, its printout just shows no formula.
 
 #include <cstddef>
@@ -37,23 +39,25 @@ constexpr const char* formula_text(F formula, std::size_t inputs) {
 }
 }  // namespace detail
 
-/// Op's forward formula for an application to `inputs` tensors, or nullptr when it states none.
+/// op's forward formula for an application to `inputs` tensors, or nullptr when it states none.
 template <class Op>
-constexpr const char* forward_formula_of(std::size_t inputs) {
+constexpr const char* forward_formula_of(const Op& op, std::size_t inputs) {
     if constexpr (detail::has_forward_formula<Op>::value) {
-        return detail::formula_text(Op::forward_formula, inputs);
+        return detail::formula_text(op.forward_formula, inputs);
     } else {
+        (void)op;
         (void)inputs;
         return nullptr;
     }
 }
 
-/// Op's backward formula for an application to `inputs` tensors, or nullptr when it states none.
+/// op's backward formula for an application to `inputs` tensors, or nullptr when it states none.
 template <class Op>
-constexpr const char* backward_formula_of(std::size_t inputs) {
+constexpr const char* backward_formula_of(const Op& op, std::size_t inputs) {
     if constexpr (detail::has_backward_formula<Op>::value) {
-        return detail::formula_text(Op::backward_formula, inputs);
+        return detail::formula_text(op.backward_formula, inputs);
     } else {
+        (void)op;
         (void)inputs;
         return nullptr;
     }

@@ -77,7 +77,20 @@ Tensor apply_python_op(Tape& tape, const std::shared_ptr<const PythonObject>& py
     PythonOp<N> op;
     op.python = python;
     op.name = python->name.c_str();
+    if (!python->forward_formula.empty()) op.forward_formula = python->forward_formula.c_str();
+    if (!python->backward_formula.empty()) op.backward_formula = python->backward_formula.c_str();
     return apply_python_op<N>(tape, std::move(op), in, std::make_index_sequence<N>{});
+}
+
+// An op's optional formula text: a str attribute, or "" when it has none (or None).
+std::string formula_attribute(const py::object& op, const char* attribute,
+                              const std::string& name) {
+    if (!py::hasattr(op, attribute) || op.attr(attribute).is_none()) return "";
+    const py::object text = op.attr(attribute);
+    if (!py::isinstance<py::str>(text))
+        throw py::type_error("Tape.apply: " + name + "." + attribute + " must be a str, got " +
+                             std::string(py::str(text.get_type().attr("__name__"))));
+    return std::string(py::str(text));
 }
 
 // tape.apply(op, *inputs) for an op written in Python (python_op.hpp).
@@ -98,6 +111,8 @@ Tensor apply(Tape& tape, const py::object& op, const py::args& args) {
     auto python = std::make_shared<PythonObject>();
     python->object = op;
     python->name = name;
+    python->forward_formula = formula_attribute(op, "forward_formula", name);
+    python->backward_formula = formula_attribute(op, "backward_formula", name);
     switch (in.size()) {
         case 1:
             return apply_python_op<1>(tape, python, in);

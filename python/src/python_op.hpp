@@ -8,7 +8,9 @@
 /// contract, and the engine treats it as it treats a C++ op: the node decides where each
 /// gradient goes, GradTarget checks its shape (the message names the op, by the object's
 /// `name` or its class name, and both shapes), a leaf accumulates. An input that wants a
-/// gradient and gets None is the engine's "did not write the gradient" error.
+/// gradient and gets None is the engine's "did not write the gradient" error. The object may
+/// state its formulas as strings, `forward_formula` and `backward_formula`, which the tape's
+/// printouts show as they show a C++ op's (engine/core/op_formula.hpp).
 ///
 /// Tape.backward runs without the GIL (a tape of C++ ops needs none); this op takes it for
 /// its calls into Python. The Python object is released under the GIL too (PythonObject).
@@ -25,11 +27,12 @@
 
 namespace tapegrad::python {
 
-/// A Python object and its name, held by shared_ptr so that nodes copy and move it without
-/// the GIL; the last owner drops the reference under the GIL.
+/// A Python object, its name and its formulas ("" when it states none), held by shared_ptr so
+/// that nodes copy and move it without the GIL; the last owner drops the reference under the GIL.
 struct PythonObject {
     pybind11::object object;
     std::string name;
+    std::string forward_formula, backward_formula;
     ~PythonObject() {
         pybind11::gil_scoped_acquire gil;
         object = pybind11::object();
@@ -38,7 +41,10 @@ struct PythonObject {
 
 template <std::size_t N>
 struct PythonOp {
-    const char* name = "PythonOp";  // python->name, which outlives the node's use of it
+    // python's name and formulas (nullptr: none), which outlive the node's use of them
+    const char* name = "PythonOp";
+    const char* forward_formula = nullptr;
+    const char* backward_formula = nullptr;
     std::shared_ptr<const PythonObject> python;
 
     void forward(const Inputs<N>& in, Array& out) {

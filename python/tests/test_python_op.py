@@ -184,3 +184,34 @@ def test_trace_names_the_python_op():
     assert "Square" in tg.trace_forward(tape)
     assert "Square" in tg.trace_backward(tape, L)
     assert "Square" in tg.to_dot(tape)
+
+
+def test_trace_shows_the_formulas_an_op_states():
+    class StatedSiLU(SiLU):
+        forward_formula = "y = x sigmoid(x)"
+        backward_formula = "dL/dx = dL/dy (s + x s (1 - s)),  s = sigmoid(x)"
+
+    tape = tg.Tape()
+    x = tg.Tensor.parameter(np.array([0.5, -1.0]), "x")
+    L = tg.sum(tape, tape.apply(StatedSiLU(), x))
+    assert "y = x sigmoid(x)" in tg.trace_forward(tape)
+    assert "dL/dx = dL/dy (s + x s (1 - s))" in tg.trace_backward(tape, L)
+    assert "y = x sigmoid(x)" in tg.to_dot(tape)
+
+    tape = tg.Tape()  # none stated, or None: no formula line, as for a C++ op without one
+    plain = tape.apply(SiLU(), x)
+    SiLU.forward_formula = None
+    try:
+        tape.apply(SiLU(), plain)
+    finally:
+        del SiLU.forward_formula
+    assert "sigmoid" not in tg.trace_forward(tape)
+
+
+def test_a_formula_must_be_text():
+    class NumberFormula(Square):
+        forward_formula = 2
+
+    x = tg.Tensor.parameter(np.array([0.5]), "x")
+    with pytest.raises(TypeError, match="NumberFormula.forward_formula must be a str, got int"):
+        tg.Tape().apply(NumberFormula(), x)
